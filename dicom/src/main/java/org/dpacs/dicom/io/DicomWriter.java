@@ -33,6 +33,7 @@ public final class DicomWriter implements DicomHandler {
     private final OutputStream out;
     private final boolean explicit;
     private final boolean bigEndian;
+    private final boolean encapsulated;
     private final WriteOptions options;
     private final byte[] header = new byte[12];
     private byte[] copyBuffer;
@@ -41,6 +42,7 @@ public final class DicomWriter implements DicomHandler {
         this.out = out;
         this.explicit = ts.explicitVr();
         this.bigEndian = ts.bigEndian();
+        this.encapsulated = ts.encapsulated();
         this.options = options;
     }
 
@@ -216,7 +218,7 @@ public final class DicomWriter implements DicomHandler {
 
     @Override
     public void fragments(int tag, Vr vr, Fragments fragments) throws IOException {
-        if (!explicit || bigEndian) {
+        if (!encapsulated) {
             throw new IllegalArgumentException("Encapsulated pixel data cannot be written in a native transfer syntax; "
                     + "decompress it first or keep the stored transfer syntax");
         }
