@@ -38,6 +38,8 @@ public final class DicomReader {
     private static final long UNDEFINED = 0xFFFFFFFFL;
     private static final long TOP = -2;
     private static final int BUFFER = 16 * 1024;
+    /** The largest Java array the JVMs we run on allocate reliably. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private DicomInput input;
     private final String source;
@@ -330,6 +332,10 @@ public final class DicomReader {
             handler.bulkData(tag, vr, ref);
             return;
         }
+        if (length > MAX_ARRAY) {
+            throw new DicomParseException("Value of " + length + " bytes cannot be held in memory; read it with a "
+                    + "bulk data threshold instead", input.position(), tag);
+        }
         charge(length);
         byte[] value = input.readValue((int) length);
         if (bigEndian && vr.isSwapped()) {
@@ -464,6 +470,10 @@ public final class DicomReader {
             if (itemLength == UNDEFINED || itemLength > input.remaining()) {
                 throw new DicomParseException("Fragment length " + (itemLength == UNDEFINED ? "undefined" : itemLength)
                         + " exceeds the input", itemStart, tag);
+            }
+            if (itemLength > MAX_ARRAY) {
+                throw new DicomParseException("Fragment of " + itemLength + " bytes is larger than dPACS supports ("
+                        + MAX_ARRAY + ")", itemStart, tag);
             }
             long offset = input.position();
             if (load) {
