@@ -299,7 +299,8 @@ public final class DicomReader {
         boolean undefined = length == UNDEFINED;
         if (explicit && vr == Vr.UN && !bigEndian) {
             // PS3.5 6.2.2: a UN element of a known tag is read with the dictionary VR; its value is implicit VR LE.
-            Vr known = ElementDictionary.vrOf(tag);
+            Vr known = Tag.isPrivate(tag) && !Tag.isPrivateCreator(tag)
+                    ? ElementDictionary.vrOf(tag, level.creatorOf(tag)) : ElementDictionary.vrOf(tag);
             if (known == Vr.SQ || (undefined && known == Vr.UN)) {
                 readSequence(tag, length, depth, false, false, level);
                 return;
