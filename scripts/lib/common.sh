@@ -55,5 +55,9 @@ install_test_packages() {
 
 mvn_cmd() {
   command -v mvn >/dev/null 2>&1 || { echo "dPACS needs Apache Maven 3.8+ on PATH (apt-get install maven)" >&2; return 1; }
+  # Maven's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every run; the flag does not exist before 24.
+  if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
   mvn -B -Dstyle.color=never "$@"
 }
