@@ -253,6 +253,14 @@ public final class DicomReader {
                 return;
             }
             input.contextTag = -1;
+            if (end == TOP && !fmiOnly && input.ensure(4)
+                    && Integer.compareUnsigned(peekTag(bigEndian), options.stopAt()) >= 0
+                    && peekTag(bigEndian) != Tag.ItemDelimitationItem) {
+                // Peeked, not consumed: remainingInput() then starts exactly at the stop element.
+                stopped = true;
+                endOffset = elementStart;
+                return;
+            }
             int tag = input.tag(bigEndian);
             input.contextTag = tag;
             if (tag == Tag.ItemDelimitationItem) {
@@ -267,13 +275,26 @@ public final class DicomReader {
                 throw new DicomParseException("Unexpected " + (tag == Tag.Item ? "item" : "sequence delimitation")
                         + " tag outside a sequence", elementStart, tag);
             }
-            if (end == TOP && !fmiOnly && Integer.compareUnsigned(tag, options.stopAt()) >= 0) {
-                stopped = true;
-                endOffset = elementStart;
-                return;
-            }
             readElement(tag, depth, explicit, bigEndian, level);
         }
+    }
+
+    private int peekTag(boolean bigEndian) {
+        int g = bigEndian ? (input.peek(0) << 8) | input.peek(1) : input.peek(0) | (input.peek(1) << 8);
+        int e = bigEndian ? (input.peek(2) << 8) | input.peek(3) : input.peek(2) | (input.peek(3) << 8);
+        return (g << 16) | e;
+    }
+
+    /**
+     * After a parse that stopped at {@code stopAt}, the unread rest of the input starting exactly at the stop
+     * element (what the reader had buffered, then the rest of the source), so the caller can copy pixel data
+     * to storage without parsing or holding it. Not available for deflated data sets.
+     */
+    public InputStream remainingInput() {
+        if (deflated) {
+            throw new IllegalStateException("The rest of a deflated data set is not addressable as raw bytes");
+        }
+        return input.remainderAsStream();
     }
 
     private void readElement(int tag, int depth, boolean explicit, boolean bigEndian, Level level) throws IOException {

@@ -105,6 +105,19 @@ class DicomReaderTest {
     }
 
     @Test
+    void remainingInputStartsAtTheStopElement() throws IOException {
+        byte[] header = Bytes.le().raw(Bytes.fileHeader("1.2.840.10008.1.2.1"))
+                .explicit(Tag.Rows, "US", Bytes.us(2)).bytes();
+        byte[] tail = Bytes.le().explicitLong(Tag.PixelData, "OW", 4).raw(new byte[]{9, 8, 7, 6}).bytes();
+        byte[] file = Bytes.le().raw(header).raw(tail).bytes();
+
+        DicomReader reader = new DicomReader(new ByteArrayInputStream(file), "mem",
+                ReadOptions.DEFAULT.withStopAt(Tag.PixelData));
+        reader.parse(new AttributesCollector());
+        assertThat(reader.remainingInput().readAllBytes()).containsExactly(tail);
+    }
+
+    @Test
     void bulkThresholdTurnsLongBinaryValuesIntoReferences() throws IOException {
         byte[] file = Bytes.le().raw(Bytes.fileHeader("1.2.840.10008.1.2.1"))
                 .explicitLong(0x00091010, "OB", 64).raw(new byte[64])
