@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import org.dpacs.dicom.data.Attributes;
 import org.dpacs.dicom.data.BinaryValues;
 import org.dpacs.dicom.data.BulkDataRef;
 import org.dpacs.dicom.data.Fragment;
@@ -50,6 +51,7 @@ public final class DicomReader {
     private boolean deflated;
     private long bytesInMemory;
     private long endOffset = -1;
+    private TransferSyntax knownSyntax;
     private boolean stopped;
 
     /** Per data set level: what later elements of the same level need to know. */
@@ -104,6 +106,17 @@ public final class DicomReader {
         this.options = options;
     }
 
+    /**
+     * A reader of a bare data set (no preamble, no File Meta Information) known to be in {@code transferSyntax},
+     * as DIMSE delivers them and as the tail of a stream after {@link #remainingInput()}; nothing is guessed.
+     */
+    public static DicomReader forDataset(InputStream in, String source, TransferSyntax transferSyntax,
+                                         ReadOptions options) {
+        DicomReader reader = new DicomReader(in, source, options);
+        reader.knownSyntax = transferSyntax;
+        return reader;
+    }
+
     /** Reads a file into memory as {@code options} say. */
     public static DicomFile readFile(Path path, ReadOptions options) throws IOException {
         try (SeekableByteChannel channel = Files.newByteChannel(path)) {
@@ -144,6 +157,17 @@ public final class DicomReader {
     private ParseResult doParse(DicomHandler handler) throws IOException {
         this.handler = handler;
         AttributesCollector fmiCollector = new AttributesCollector();
+        if (knownSyntax != null) {
+            if (knownSyntax.deflated()) {
+                startInflating();
+            }
+            long start = input.position();
+            handler.startDataset(knownSyntax);
+            readDataset(0, TOP, knownSyntax.explicitVr(), knownSyntax.bigEndian(), new Level(null), false);
+            handler.endDataset();
+            return new ParseResult(Attributes.EMPTY, knownSyntax, start, stopped ? endOffset : input.position(),
+                    stopped, warnings);
+        }
         boolean hasFmi = skipPreamble();
         TransferSyntax declared = null;
         if (hasFmi) {
@@ -288,12 +312,10 @@ public final class DicomReader {
     /**
      * After a parse that stopped at {@code stopAt}, the unread rest of the input starting exactly at the stop
      * element (what the reader had buffered, then the rest of the source), so the caller can copy pixel data
-     * to storage without parsing or holding it. Not available for deflated data sets.
+     * to storage without parsing or holding it. For a deflated data set this is the inflated rest, which is
+     * Explicit VR Little Endian (PS3.5 A.5).
      */
     public InputStream remainingInput() {
-        if (deflated) {
-            throw new IllegalStateException("The rest of a deflated data set is not addressable as raw bytes");
-        }
         return input.remainderAsStream();
     }
 
