@@ -299,6 +299,7 @@ public final class Attributes {
         private int size;
         private final SpecificCharacterSet inherited;
         private SpecificCharacterSet own;
+        private boolean sorted = true;
 
         public Builder() {
             this(SpecificCharacterSet.DEFAULT);
@@ -313,6 +314,7 @@ public final class Attributes {
         }
 
         public int size() {
+            sort();
             return size;
         }
 
@@ -326,18 +328,16 @@ public final class Attributes {
                     || value instanceof BulkDataRef)) {
                 throw new IllegalArgumentException("Unsupported value type for " + Tag.toString(tag) + ": " + value);
             }
-            int index;
-            if (size == 0 || Integer.compareUnsigned(tags[size - 1], tag) < 0) {
-                index = size;
-            } else {
-                index = binarySearch(tags, size, tag);
+            if (sorted && size > 0 && Integer.compareUnsigned(tags[size - 1], tag) >= 0) {
+                int index = binarySearch(tags, size, tag);
                 if (index >= 0) {
                     vrs[index] = vr;
                     values[index] = value;
                     afterSet(tag, vr, value);
                     return this;
                 }
-                index = -index - 1;
+                // Out of order: append now and sort once in build(), so hostile input stays O(n log n).
+                sorted = false;
             }
             if (size == tags.length) {
                 int capacity = size * 2;
@@ -345,17 +345,44 @@ public final class Attributes {
                 vrs = Arrays.copyOf(vrs, capacity);
                 values = Arrays.copyOf(values, capacity);
             }
-            if (index < size) {
-                System.arraycopy(tags, index, tags, index + 1, size - index);
-                System.arraycopy(vrs, index, vrs, index + 1, size - index);
-                System.arraycopy(values, index, values, index + 1, size - index);
-            }
-            tags[index] = tag;
-            vrs[index] = vr;
-            values[index] = value;
+            tags[size] = tag;
+            vrs[size] = vr;
+            values[size] = value;
             size++;
             afterSet(tag, vr, value);
             return this;
+        }
+
+        /** Sorts by tag (unsigned), keeping the last of equal tags, as replacement semantics require. */
+        private void sort() {
+            if (sorted) {
+                return;
+            }
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            // Stable, so among equal tags the later one stays later and wins below.
+            Arrays.sort(order, (a, b) -> Integer.compareUnsigned(tags[a], tags[b]));
+            int[] t = new int[tags.length];
+            Vr[] v = new Vr[tags.length];
+            Object[] o = new Object[tags.length];
+            int n = 0;
+            for (int k = 0; k < size; k++) {
+                int i = order[k];
+                if (n > 0 && t[n - 1] == tags[i]) {
+                    n--;
+                }
+                t[n] = tags[i];
+                v[n] = vrs[i];
+                o[n] = values[i];
+                n++;
+            }
+            tags = t;
+            vrs = v;
+            values = o;
+            size = n;
+            sorted = true;
         }
 
         private void afterSet(int tag, Vr vr, Object value) {
@@ -377,6 +404,7 @@ public final class Attributes {
         }
 
         public Builder remove(int tag) {
+            sort();
             int index = binarySearch(tags, size, tag);
             if (index >= 0) {
                 System.arraycopy(tags, index + 1, tags, index, size - index - 1);
@@ -392,10 +420,12 @@ public final class Attributes {
         }
 
         public boolean contains(int tag) {
+            sort();
             return binarySearch(tags, size, tag) >= 0;
         }
 
         public Attributes build() {
+            sort();
             return new Attributes(Arrays.copyOf(tags, size), Arrays.copyOf(vrs, size), Arrays.copyOf(values, size),
                     charset());
         }

@@ -24,4 +24,21 @@ public record Fragment(long offset, int length, byte[] bytesOrNull) {
     public boolean isLoaded() {
         return bytesOrNull != null;
     }
+
+    /**
+     * Loaded fragments are equal when their bytes are, wherever they were read from; unloaded ones when they
+     * point at the same place. (A record would compare the byte[] by identity.)
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Fragment f) || length != f.length || isLoaded() != f.isLoaded()) {
+            return false;
+        }
+        return isLoaded() ? java.util.Arrays.equals(bytesOrNull, f.bytesOrNull) : offset == f.offset;
+    }
+
+    @Override
+    public int hashCode() {
+        return isLoaded() ? java.util.Arrays.hashCode(bytesOrNull) : Long.hashCode(offset) * 31 + length;
+    }
 }

@@ -11,6 +11,17 @@ public record Fragments(Vr vr, String source, List<Fragment> items) {
         items = List.copyOf(items);
     }
 
+    /** Equal when VR and items are: the source name is where the bytes came from, not what they are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Fragments f && vr == f.vr && items.equals(f.items);
+    }
+
+    @Override
+    public int hashCode() {
+        return vr.hashCode() * 31 + items.hashCode();
+    }
+
     /** The Basic Offset Table, the first item (possibly empty). */
     public Fragment offsetTable() {
         return items.get(0);

@@ -146,6 +146,10 @@ public final class DicomReader {
                 throw new DicomParseException("Corrupt deflated data: " + e.getMessage(), input.position(),
                         input.contextTag, e);
             }
+            if (deflated && e instanceof java.io.EOFException) {
+                throw new DicomParseException("Deflated data ends early: " + e.getMessage(), input.position(),
+                        input.contextTag, e);
+            }
             throw e;
         } finally {
             if (inflater != null) {
@@ -277,7 +281,7 @@ public final class DicomReader {
                 return;
             }
             input.contextTag = -1;
-            if (end == TOP && !fmiOnly && input.ensure(4)
+            if (end == TOP && !fmiOnly && options.stopAt() != ReadOptions.NO_STOP && input.ensure(4)
                     && Integer.compareUnsigned(peekTag(bigEndian), options.stopAt()) >= 0
                     && peekTag(bigEndian) != Tag.ItemDelimitationItem) {
                 // Peeked, not consumed: remainingInput() then starts exactly at the stop element.
@@ -344,11 +348,11 @@ public final class DicomReader {
             // PS3.5 6.2.2: a UN element of a known tag is read with the dictionary VR; its value is implicit VR LE.
             Vr known = Tag.isPrivate(tag) && !Tag.isPrivateCreator(tag)
                     ? ElementDictionary.vrOf(tag, level.creatorOf(tag)) : ElementDictionary.vrOf(tag);
-            if (known == Vr.SQ || (undefined && known == Vr.UN)) {
+            if ((known == Vr.SQ && (undefined || startsWithItem(length))) || (undefined && known == Vr.UN)) {
                 readSequence(tag, length, depth, false, false, level);
                 return;
             }
-            if (known != Vr.UN && !undefined) {
+            if (known != Vr.UN && known != Vr.SQ && !undefined) {
                 vr = implicitVr(tag, level);
             }
         }
@@ -387,6 +391,18 @@ public final class DicomReader {
         }
         remember(tag, vr, value, level);
         handler.element(tag, vr, value);
+    }
+
+    /**
+     * Whether a defined-length UN value is empty or opens with an implicit VR LE item tag, i.e. really holds a
+     * sequence; UN bytes copied from big endian files do not, and are kept as UN rather than misparsed.
+     */
+    private boolean startsWithItem(long length) throws IOException {
+        if (length == 0) {
+            return true;
+        }
+        return length >= 8 && input.ensure(4) && input.peek(0) == 0xFE && input.peek(1) == 0xFF
+                && input.peek(2) == 0x00 && input.peek(3) == 0xE0;
     }
 
     private boolean leaveInSource(int tag, Vr vr, long length, int depth) {

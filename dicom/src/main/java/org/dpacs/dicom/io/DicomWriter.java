@@ -94,13 +94,13 @@ public final class DicomWriter implements DicomHandler {
             Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true); // PS3.5 A.5: raw deflate
             try {
                 DeflaterOutputStream deflating = new DeflaterOutputStream(nonClosing(out), deflater, 8192);
-                new DicomWriter(deflating, ts, options).writeElements(dataset);
+                new DicomWriter(deflating, ts, options).writeElements(dataset, true);
                 deflating.finish();
             } finally {
                 deflater.end();
             }
         } else {
-            new DicomWriter(out, ts, options).writeElements(dataset);
+            new DicomWriter(out, ts, options).writeElements(dataset, true);
         }
         out.flush();
     }
@@ -127,8 +127,17 @@ public final class DicomWriter implements DicomHandler {
         };
     }
 
-    private void writeElements(Attributes dataset) throws IOException {
+    /**
+     * Writes a data set's elements except group lengths, which are retired (PS3.5 7.2) and wrong as soon as the
+     * encoding changes, and except group 0002 at the top level, which belongs in the File Meta Information only
+     * (a stray (0002,0010) in the data set would redefine the transfer syntax for the next reader).
+     */
+    private void writeElements(Attributes dataset, boolean topLevel) throws IOException {
         for (int i = 0; i < dataset.size(); i++) {
+            int tag = dataset.tagAt(i);
+            if (Tag.isGroupLength(tag) || (topLevel && Tag.group(tag) == 0x0002)) {
+                continue;
+            }
             writeElement(dataset, i);
         }
     }
@@ -150,7 +159,7 @@ public final class DicomWriter implements DicomHandler {
         writeHeader(tag, Vr.SQ, undefined ? UNDEFINED : (int) Sizes.sequenceContent(s, explicit, false));
         for (Attributes item : s.items()) {
             writeTagAndLength(Tag.Item, undefined ? UNDEFINED : (int) Sizes.dataset(item, explicit, false));
-            writeElements(item);
+            writeElements(item, false);
             if (undefined) {
                 writeTagAndLength(Tag.ItemDelimitationItem, 0);
             }
@@ -162,10 +171,14 @@ public final class DicomWriter implements DicomHandler {
 
     @Override
     public void element(int tag, Vr vr, byte[] value) throws IOException {
+        if (Tag.isGroupLength(tag) && Tag.group(tag) != 0x0002) {
+            return; // retired (PS3.5 7.2) and wrong once re-encoded; see writeElements
+        }
         int length = value.length;
         Vr written = Sizes.headerVr(vr, length, explicit);
         writeHeader(tag, written, length + (length & 1));
-        if (bigEndian && vr.isSwapped()) {
+        // Swap by the VR actually written: a value demoted to UN keeps its little endian bytes.
+        if (bigEndian && written.isSwapped()) {
             byte[] swapped = value.clone();
             BinaryValues.swap(swapped, 0, length, vr);
             out.write(swapped);
@@ -183,8 +196,9 @@ public final class DicomWriter implements DicomHandler {
             throw new IllegalArgumentException("Bulk data of " + Tag.toString(tag) + " is too long for one element");
         }
         int length = (int) ref.length();
-        writeHeader(tag, Sizes.headerVr(vr, length, explicit), length + (length & 1));
-        copy(ref, vr.isSwapped() && ref.bigEndian() != bigEndian ? vr : null);
+        Vr written = Sizes.headerVr(vr, length, explicit);
+        writeHeader(tag, written, length + (length & 1));
+        copy(ref, written.isSwapped() && ref.bigEndian() != bigEndian ? written : null);
         if ((length & 1) == 1) {
             out.write(vr.padding());
         }

@@ -5,6 +5,7 @@ import org.dpacs.dicom.data.BulkDataRef;
 import org.dpacs.dicom.data.Fragment;
 import org.dpacs.dicom.data.Fragments;
 import org.dpacs.dicom.data.Sequence;
+import org.dpacs.dicom.data.Tag;
 import org.dpacs.dicom.data.Vr;
 
 /** Encoded sizes, for writing sequences and items with defined lengths. */
@@ -23,7 +24,9 @@ final class Sizes {
     static long dataset(Attributes ds, boolean explicit, boolean undefined) {
         long total = 0;
         for (int i = 0; i < ds.size(); i++) {
-            total += element(ds.vrAt(i), ds.valueAt(i), explicit, undefined);
+            if (!Tag.isGroupLength(ds.tagAt(i))) { // the writer drops them (retired, PS3.5 7.2)
+                total += element(ds.vrAt(i), ds.valueAt(i), explicit, undefined);
+            }
         }
         return total;
     }
