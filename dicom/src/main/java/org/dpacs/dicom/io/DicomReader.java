@@ -35,7 +35,7 @@ import org.dpacs.dicom.dict.ElementDictionary;
  * DicomFile f = DicomReader.readFile(path, ReadOptions.DEFAULT.withStopAt(Tag.PixelData));
  * }</pre>
  */
-public final class DicomReader {
+public final class DicomReader implements AutoCloseable {
     private static final long UNDEFINED = 0xFFFFFFFFL;
     private static final long TOP = -2;
     private static final int BUFFER = 16 * 1024;
@@ -152,9 +152,18 @@ public final class DicomReader {
             }
             throw e;
         } finally {
-            if (inflater != null) {
+            // After a stop the caller may still read remainingInput(), which needs the inflater: close() ends it.
+            if (inflater != null && !stopped) {
                 inflater.end();
             }
+        }
+    }
+
+    /** Releases the inflater a deflated parse that stopped early keeps for {@link #remainingInput()}. */
+    @Override
+    public void close() {
+        if (inflater != null) {
+            inflater.end();
         }
     }
 

@@ -63,7 +63,7 @@ public final class DicomWriter implements DicomHandler {
             throw new IllegalArgumentException("File Meta Information names transfer syntax '" + declared
                     + "' but the data set is to be written in " + ts.uid());
         }
-        BufferedOutputStream buffered = new BufferedOutputStream(out, 64 * 1024);
+        BufferedOutputStream buffered = new BufferedOutputStream(out, 8 * 1024);
         buffered.write(new byte[128]);
         buffered.write(new byte[]{'D', 'I', 'C', 'M'});
         writeFileMetaInformation(buffered, fmi, options);
