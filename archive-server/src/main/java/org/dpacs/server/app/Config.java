@@ -1,0 +1,102 @@
+package org.dpacs.server.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Every setting of the server, read once at start from {@code dpacs.properties} (if present) and overridden by
+ * environment variables ({@code dpacs.http.port} is overridden by {@code DPACS_HTTP_PORT}). Validated here so a
+ * bad value fails the start with a message naming the key. docs/configuration.md lists every key.
+ */
+public record Config(String httpHost, int httpPort, int dimsePort, String aeTitle, Path dataDir,
+                     Optional<String> publicBaseUrl, List<String> corsOrigins, int qidoDefaultLimit,
+                     int qidoMaxLimit, boolean overwrite, long maxHeaderBytes) {
+
+    public static final String FILE = "dpacs.properties";
+
+    /** Defaults of ../shared/DESIGN.md: one machine, loopback, ./data. */
+    public static Config defaults() {
+        return load(new Properties(), Map.of());
+    }
+
+    /** Reads {@code dpacs.properties} from the working directory (or {@code -Ddpacs.config=FILE}) and the environment. */
+    public static Config fromEnvironment() throws IOException {
+        Path file = Path.of(System.getProperty("dpacs.config", FILE));
+        Properties props = new Properties();
+        if (Files.exists(file)) {
+            try (Reader r = Files.newBufferedReader(file)) {
+                props.load(r);
+            }
+        }
+        return load(props, System.getenv());
+    }
+
+    /** Properties first, then environment variables named like {@code DPACS_HTTP_PORT} win. */
+    public static Config load(Properties props, Map<String, String> env) {
+        Function<String, Optional<String>> get = key -> {
+            String envName = key.toUpperCase().replace('.', '_');
+            String v = env.get(envName);
+            if (v == null) {
+                v = props.getProperty(key);
+            }
+            return Optional.ofNullable(v).map(String::strip).filter(s -> !s.isEmpty());
+        };
+        String aeTitle = get.apply("dpacs.ae.title").orElse("DPACS");
+        if (aeTitle.length() > 16) {
+            throw new IllegalArgumentException("dpacs.ae.title (DPACS_AE_TITLE) '" + aeTitle
+                    + "' is longer than the 16 characters an AE title may have (PS3.5 6.2)");
+        }
+        int defaultLimit = intValue(get, "dpacs.qido.default.limit", 100);
+        int maxLimit = intValue(get, "dpacs.qido.max.limit", 1000);
+        if (defaultLimit < 1 || maxLimit < defaultLimit) {
+            throw new IllegalArgumentException("dpacs.qido.default.limit must be >= 1 and <= dpacs.qido.max.limit");
+        }
+        return new Config(
+                get.apply("dpacs.http.host").orElse("127.0.0.1"),
+                port(get, "dpacs.http.port", 8080),
+                port(get, "dpacs.dimse.port", 11112),
+                aeTitle,
+                Path.of(get.apply("dpacs.data.dir").orElse("data")),
+                get.apply("dpacs.public.base.url").map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u),
+                get.apply("dpacs.cors.origins").map(s -> List.of(s.split("\\s*,\\s*"))).orElse(List.of("*")),
+                defaultLimit,
+                maxLimit,
+                Boolean.parseBoolean(get.apply("dpacs.store.overwrite").orElse("false")),
+                intValue(get, "dpacs.ingest.max.header.bytes", 64 << 20));
+    }
+
+    private static int port(Function<String, Optional<String>> get, String key, int def) {
+        int p = intValue(get, key, def);
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException(key + " must be a port number 0-65535 (0 picks a free port), got " + p);
+        }
+        return p;
+    }
+
+    private static int intValue(Function<String, Optional<String>> get, String key, int def) {
+        Optional<String> v = get.apply(key);
+        try {
+            return v.map(Integer::parseInt).orElse(def);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " (" + key.toUpperCase().replace('.', '_')
+                    + ") must be a whole number, got '" + v.get() + "'", e);
+        }
+    }
+
+    public Config withHttpPort(int port) {
+        return new Config(httpHost, port, dimsePort, aeTitle, dataDir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
+                qidoMaxLimit, overwrite, maxHeaderBytes);
+    }
+
+    public Config withDataDir(Path dir) {
+        return new Config(httpHost, httpPort, dimsePort, aeTitle, dir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
+                qidoMaxLimit, overwrite, maxHeaderBytes);
+    }
+}

@@ -1,0 +1,154 @@
+package org.dpacs.server.app;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.dpacs.server.catalog.H2Catalog;
+import org.dpacs.server.dicomweb.DicomWebResources;
+import org.dpacs.server.error.HttpErrorMapper;
+import org.dpacs.server.index.IndexCatchUp;
+import org.dpacs.server.index.IndexedInstance;
+import org.dpacs.server.index.StudyIndex;
+import org.dpacs.server.ingest.CommitListener;
+import org.dpacs.server.ingest.IngestPipeline;
+import org.dpacs.server.storage.FileObjectStore;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archive as one process: object store, catalog and index under the data directory, the ingest pipeline,
+ * and the DICOMweb resources on an embedded Grizzly server. {@link #close()} stops it in reverse order, so an
+ * orderly stop leaves the index committed and nothing to catch up.
+ */
+public final class DpacsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DpacsServer.class);
+
+    private final Config config;
+    private final List<AutoCloseable> opened;
+    private final HttpServer http;
+    private final URI baseUri;
+
+    private DpacsServer(Config config, List<AutoCloseable> opened, HttpServer http, URI baseUri) {
+        this.config = config;
+        this.opened = opened;
+        this.http = http;
+        this.baseUri = baseUri;
+    }
+
+    /** Opens the data directory, catches the index up with the catalog, and starts listening. */
+    public static DpacsServer start(Config config) throws IOException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Files.createDirectories(config.dataDir());
+            FileObjectStore store = new FileObjectStore(config.dataDir().resolve("objects"));
+            opened.add(store);
+            H2Catalog catalog = new H2Catalog(config.dataDir().resolve("catalog"));
+            opened.add(catalog);
+            StudyIndex index = StudyIndex.open(config.dataDir().resolve("index"));
+            opened.add(index);
+            IndexCatchUp.run(catalog, store, index);
+            IngestPipeline ingest = new IngestPipeline(config, store, catalog, indexListener(index));
+            opened.add(ingest);
+            Services services = new Services(config, store, catalog, index, ingest);
+
+            ResourceConfig app = new ResourceConfig();
+            DicomWebResources.register(app, services);
+            app.register(new HttpErrorMapper());
+            app.register(new CorsFilter(config.corsOrigins()));
+            HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
+                    URI.create("http://" + config.httpHost() + ":" + config.httpPort() + "/"), app, false);
+            tune(http);
+            http.start();
+            int port = http.getListener("grizzly").getPort();
+            URI base = URI.create("http://" + hostForUri(config.httpHost()) + ":" + port + "/");
+            LOG.info("dPACS {} serving DICOMweb at {}dicomweb (data in {})", version(), base,
+                    config.dataDir().toAbsolutePath());
+            return new DpacsServer(config, opened, http, base);
+        } catch (IOException | RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /** Empties the index and rebuilds it from the catalog and the stored objects; the server must not run. */
+    public static long reindex(Config config) throws IOException {
+        try (FileObjectStore store = new FileObjectStore(config.dataDir().resolve("objects"));
+             H2Catalog catalog = new H2Catalog(config.dataDir().resolve("catalog"));
+             StudyIndex index = StudyIndex.open(config.dataDir().resolve("index"))) {
+            return IndexCatchUp.rebuild(catalog, store, index);
+        }
+    }
+
+    private static CommitListener indexListener(StudyIndex index) {
+        return new CommitListener() {
+            @Override
+            public void committed(List<Committed> batch) throws Exception {
+                index.add(batch.stream().map(c -> new IndexedInstance(c.record(), c.header())).toList());
+            }
+
+            @Override
+            public void flush() throws Exception {
+                index.commit();
+            }
+        };
+    }
+
+    private static void tune(HttpServer http) {
+        NetworkListener listener = http.getListener("grizzly");
+        // Ingest blocks a worker until its group commit is durable; enough workers keep clients streaming.
+        ThreadPoolConfig pool = ThreadPoolConfig.defaultConfig().setPoolName("dpacs-http")
+                .setCorePoolSize(16).setMaxPoolSize(64);
+        listener.getTransport().setWorkerThreadPoolConfig(pool);
+    }
+
+    private static String hostForUri(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    static String version() {
+        String v = DpacsServer.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    /** Where the server listens, e.g. {@code http://127.0.0.1:8080/}; DICOMweb is under {@code dicomweb}. */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.shutdown().get();
+        } catch (Exception e) {
+            LOG.warn("HTTP shutdown did not complete cleanly", e);
+            http.shutdownNow();
+        }
+        closeAll(opened);
+        LOG.info("dPACS stopped");
+    }
+
+    private static void closeAll(List<AutoCloseable> opened) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                LOG.error("Closing {} failed", opened.get(i).getClass().getSimpleName(), e);
+            }
+        }
+        opened.clear();
+    }
+}

@@ -1,0 +1,146 @@
+package org.dpacs.server.dicomweb;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.dpacs.dicom.data.Attributes;
+import org.dpacs.dicom.data.Sequence;
+import org.dpacs.dicom.data.Vr;
+import org.dpacs.dicom.json.DicomJsonWriter;
+import org.dpacs.dicom.json.JsonOptions;
+import org.dpacs.dicom.xml.NativeXmlWriter;
+import org.dpacs.server.catalog.InstanceRecord;
+import org.dpacs.server.error.FailureKind;
+import org.dpacs.server.ingest.IngestResult;
+
+/**
+ * The Store Instances Response Module (PS3.18 Annex I, Table I.1-1) and status code (Table 10.5.3-1) of one
+ * STOW-RS request, collected part by part.
+ *
+ * <ul>
+ * <li>Stored: a Referenced SOP Sequence item with the instance's Retrieve URL; Warning Reason B000 (Coercion of
+ *     Data Elements, Table I.2-1) when the pipeline reported warnings, whose texts go to the Warning header.</li>
+ * <li>Duplicate (the identical object was already stored): a plain Referenced SOP Sequence item, no warning.
+ *     Nothing was coerced or discarded, so no I.2-1 code fits, and a client that retries after a lost
+ *     response must see the same success as the first time. Orthanc answers a re-sent instance the same way
+ *     (its /instances "AlreadyStored" is a success); dcm4chee-arc sets Warning Reason only for coercion.</li>
+ * <li>Rejected: a Failed SOP Sequence item with Failure Reason from the pipeline and the UIDs when known.</li>
+ * </ul>
+ *
+ * Status: 200 when every instance was stored without warning; 202 when some were stored and others failed
+ * or had warnings; when none was stored, 400 if every failure is bad syntax (400-kind), the failures' common
+ * 5xx status if all are out-of-resources or processing failures (PS3.18 8.5: a client should retry those),
+ * else 409 (a conflict, or "a mixture of reasons").
+ */
+public final class StoreResponse {
+    /** PS3.18 Annex I and PS3.3 Table 10-11 attributes, not in the toolkit's short tag list. */
+    static final int RetrieveURL = 0x00081190;
+    static final int ReferencedSOPClassUID = 0x00081150;
+    static final int ReferencedSOPInstanceUID = 0x00081155;
+    static final int WarningReason = 0x00081196;
+    static final int FailureReason = 0x00081197;
+    static final int FailedSOPSequence = 0x00081198;
+    static final int ReferencedSOPSequence = 0x00081199;
+    /** PS3.18 Table I.2-1. */
+    public static final int COERCION_OF_DATA_ELEMENTS = 0xB000;
+
+    private final RetrieveUrls urls;
+    private final Optional<String> studyOfRequest;
+    private final List<Attributes> referenced = new ArrayList<>();
+    private final List<Attributes> failed = new ArrayList<>();
+    private final Set<String> studies = new LinkedHashSet<>();
+    private final List<String> messages = new ArrayList<>();
+    private final Set<Integer> failureStatuses = new LinkedHashSet<>();
+    private boolean warnings;
+
+    /** {@code base} is the DICOMweb root for Retrieve URLs; {@code study} is the study of the target URI, if any. */
+    public StoreResponse(String base, Optional<String> study) {
+        this.urls = new RetrieveUrls(base);
+        this.studyOfRequest = study;
+    }
+
+    public void add(IngestResult result) {
+        switch (result) {
+            case IngestResult.Stored s -> stored(s.record(), s.warnings());
+            case IngestResult.Duplicate d -> stored(d.record(), List.of());
+            case IngestResult.Rejected r -> failed(r.kind(), r.failureReason(), r.message(), r.sopClassUid(),
+                    r.sopInstanceUid());
+        }
+    }
+
+    /** A part that failed before it reached the pipeline (bad media type, unreadable JSON...). */
+    public void failed(FailureKind kind, int failureReason, String message, Optional<String> sopClass,
+                       Optional<String> sopInstance) {
+        Attributes.Builder item = new Attributes.Builder();
+        sopClass.ifPresent(uid -> item.setString(ReferencedSOPClassUID, Vr.UI, uid));
+        sopInstance.ifPresent(uid -> item.setString(ReferencedSOPInstanceUID, Vr.UI, uid));
+        item.setInts(FailureReason, Vr.US, failureReason);
+        failed.add(item.build());
+        failureStatuses.add(kind.httpStatus());
+        messages.add(sopInstance.map(uid -> uid + ": ").orElse("") + message);
+    }
+
+    private void stored(InstanceRecord r, List<String> warningTexts) {
+        Attributes.Builder item = new Attributes.Builder()
+                .setString(ReferencedSOPClassUID, Vr.UI, r.sopClassUid())
+                .setString(ReferencedSOPInstanceUID, Vr.UI, r.sopInstanceUid())
+                .setString(RetrieveURL, Vr.UR, urls.instance(r));
+        if (!warningTexts.isEmpty()) {
+            item.setInts(WarningReason, Vr.US, COERCION_OF_DATA_ELEMENTS);
+            warnings = true;
+            warningTexts.forEach(w -> messages.add(r.sopInstanceUid() + ": " + w));
+        }
+        referenced.add(item.build());
+        studies.add(r.studyInstanceUid());
+    }
+
+    public boolean isEmpty() {
+        return referenced.isEmpty() && failed.isEmpty();
+    }
+
+    /** PS3.18 Table 10.5.3-1, as the class comment explains. */
+    public int status() {
+        if (!referenced.isEmpty()) {
+            return failed.isEmpty() && !warnings ? 200 : 202;
+        }
+        if (failureStatuses.equals(Set.of(400))) {
+            return 400;
+        }
+        if (failureStatuses.size() == 1 && failureStatuses.iterator().next() >= 500) {
+            return failureStatuses.iterator().next();
+        }
+        return 409;
+    }
+
+    /** The failure and warning texts, one per instance, for the Warning header. */
+    public List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** The response data set. Retrieve URL (Type 2) is empty when the instances span several studies. */
+    public Attributes dataset() {
+        Optional<String> study = studyOfRequest.or(() -> studies.size() == 1
+                ? Optional.of(studies.iterator().next()) : Optional.empty());
+        Attributes.Builder ds = new Attributes.Builder()
+                .setString(RetrieveURL, Vr.UR, study.map(urls::study).orElse(""));
+        if (!failed.isEmpty()) {
+            ds.set(FailedSOPSequence, Vr.SQ, new Sequence(failed));
+        }
+        if (!referenced.isEmpty()) {
+            ds.set(ReferencedSOPSequence, Vr.SQ, new Sequence(referenced));
+        }
+        return ds.build();
+    }
+
+    public void writeJson(OutputStream out) throws IOException {
+        DicomJsonWriter.write(dataset(), out, JsonOptions.DEFAULT);
+    }
+
+    public void writeXml(OutputStream out) throws IOException {
+        NativeXmlWriter.write(dataset(), out, JsonOptions.DEFAULT);
+    }
+}

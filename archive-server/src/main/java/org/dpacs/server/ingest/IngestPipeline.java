@@ -1,0 +1,270 @@
+package org.dpacs.server.ingest;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import org.dpacs.dicom.data.Attributes;
+import org.dpacs.dicom.data.Tag;
+import org.dpacs.dicom.data.TransferSyntax;
+import org.dpacs.dicom.io.AttributesCollector;
+import org.dpacs.dicom.io.DicomParseException;
+import org.dpacs.dicom.io.DicomReader;
+import org.dpacs.dicom.io.DicomWriter;
+import org.dpacs.dicom.io.FileMetaInformation;
+import org.dpacs.dicom.io.ParseResult;
+import org.dpacs.dicom.io.ReadOptions;
+import org.dpacs.dicom.io.WriteOptions;
+import org.dpacs.server.app.Config;
+import org.dpacs.server.catalog.Catalog;
+import org.dpacs.server.catalog.InstanceRecord;
+import org.dpacs.server.error.DpacsException;
+import org.dpacs.server.error.FailureKind;
+import org.dpacs.server.storage.ObjectStore;
+import org.dpacs.server.storage.ObjectWrite;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way in: STOW-RS, C-STORE, upload and import all call {@link #ingest}. Parse the header from the
+ * stream (pixel data is copied to storage as it arrives, never held), validate, de-identify, write the object
+ * durably, record it in the catalog and the index, and only then answer {@link IngestResult.Stored}.
+ */
+public final class IngestPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
+    private static final int LOCK_STRIPES = 256;
+    /** Values after the header (pixel data, padding, signatures) above this size stay references, never held. */
+    private static final int TAIL_BULK_THRESHOLD = 1024;
+
+    private final Config config;
+    private final ObjectStore store;
+    private final Catalog catalog;
+    private final GroupCommitter committer;
+    private final UnaryOperator<Attributes> deidentify;
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+
+    public IngestPipeline(Config config, ObjectStore store, Catalog catalog, CommitListener listener) {
+        this(config, store, catalog, listener, UnaryOperator.identity());
+    }
+
+    /** {@code deidentify} is the de-identification step (identity until the de-identification profiles land). */
+    public IngestPipeline(Config config, ObjectStore store, Catalog catalog, CommitListener listener,
+                          UnaryOperator<Attributes> deidentify) {
+        this.config = config;
+        this.store = store;
+        this.catalog = catalog;
+        this.deidentify = deidentify;
+        this.committer = new GroupCommitter(catalog, listener);
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    /** Stores one object; blocks until it is durable. Never throws for bad input: that is a {@code Rejected}. */
+    public IngestResult ingest(IngestRequest request) {
+        try {
+            return doIngest(request);
+        } catch (DicomParseException e) {
+            return rejected(FailureKind.CANNOT_UNDERSTAND, FailureReason.CANNOT_UNDERSTAND,
+                    "Not a readable DICOM object: " + e.getMessage(), Attributes.EMPTY);
+        } catch (DpacsException e) {
+            return rejected(e.kind(), reasonFor(e.kind()), e.getMessage(), Attributes.EMPTY);
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("No space left")) {
+                return rejected(FailureKind.OUT_OF_RESOURCES, FailureReason.OUT_OF_RESOURCES,
+                        "Storage is full; free space or add storage, then retry", Attributes.EMPTY);
+            }
+            LOG.error("Ingest from {} failed with an I/O error", request.source(), e);
+            return rejected(FailureKind.PROCESSING_FAILURE, FailureReason.PROCESSING_FAILURE,
+                    "Storing failed with an I/O error (" + e.getMessage() + "); retry later", Attributes.EMPTY);
+        } catch (RuntimeException e) {
+            LOG.error("Ingest from {} failed", request.source(), e);
+            return rejected(FailureKind.PROCESSING_FAILURE, FailureReason.PROCESSING_FAILURE,
+                    "Storing failed unexpectedly; the server log has details", Attributes.EMPTY);
+        }
+    }
+
+    private IngestResult doIngest(IngestRequest request) throws IOException {
+        try (DicomReader reader = new DicomReader(request.input(), request.source(),
+                ReadOptions.DEFAULT.withStopAt(Tag.PixelData).withMaxBytes(config.maxHeaderBytes()))) {
+            return ingestWith(reader, request);
+        }
+    }
+
+    private IngestResult ingestWith(DicomReader reader, IngestRequest request) throws IOException {
+        AttributesCollector collected = new AttributesCollector();
+        ParseResult parsed = reader.parse(collected);
+        Attributes header = collected.dataset();
+        Validator.Result validation = Validator.validate(parsed.fileMetaInformation(), header,
+                request.expectedStudyInstanceUid());
+        if (!validation.isValid()) {
+            return validation.studyMismatch()
+                    ? rejected(FailureKind.STUDY_MISMATCH, FailureReason.STUDY_INSTANCE_UID_MISMATCH,
+                            String.join("; ", validation.errors()), header)
+                    : rejected(FailureKind.INVALID_DATASET, FailureReason.DATASET_DOES_NOT_MATCH,
+                            String.join("; ", validation.errors()), header);
+        }
+        List<String> warnings = new ArrayList<>(validation.warnings());
+        warnings.addAll(parsed.warnings());
+        TransferSyntax ts = parsed.transferSyntax();
+        if (ts.deflated()) {
+            // The inflated rest of the stream is explicit VR LE (PS3.5 A.5), so storing inflated keeps streaming.
+            ts = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
+            warnings.add("Deflated Explicit VR Little Endian was stored as Explicit VR Little Endian");
+        }
+        Attributes stored = deidentify.apply(header);
+        String study = stored.string(Tag.StudyInstanceUID).orElseThrow();
+        String series = stored.string(Tag.SeriesInstanceUID).orElseThrow();
+        String sop = stored.string(Tag.SOPInstanceUID).orElseThrow();
+        String key = study + "/" + series + "/" + sop + ".dcm";
+
+        ReentrantLock lock = locks[Math.floorMod(sop.hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            InstanceRecord record;
+            Attributes tail = Attributes.EMPTY;
+            try (ObjectWrite write = store.begin(key)) {
+                MessageDigest sha = sha256();
+                DigestOutputStream out = new DigestOutputStream(write.stream(), sha);
+                DicomWriter.writeFile(nonClosing(out), FileMetaInformation.of(stored, ts.uid()), stored, ts,
+                        WriteOptions.DEFAULT);
+                if (parsed.stopped()) {
+                    tail = copyCheckedTail(reader.remainingInput(), out, ts, request.source());
+                }
+                out.flush();
+                String digest = HexFormat.of().formatHex(sha.digest());
+                Optional<InstanceRecord> existing = catalog.instance(sop);
+                if (existing.isPresent()) {
+                    if (existing.get().sha256().equals(digest)) {
+                        return new IngestResult.Duplicate(existing.get());
+                    }
+                    if (!config.overwrite()) {
+                        return rejected(FailureKind.DUPLICATE_CONFLICT, FailureReason.DUPLICATE_SOP_INSTANCE,
+                                "A different object is already stored as SOP Instance " + sop
+                                        + "; give the new object its own SOP Instance UID "
+                                        + "(or set dpacs.store.overwrite=true to replace)", stored);
+                    }
+                    warnings.add("Replaced the object previously stored under this SOP Instance UID");
+                }
+                write.commit();
+                record = InstanceRecord.pending(study, series, sop, stored.string(Tag.SOPClassUID).orElseThrow(),
+                        ts.uid(), key, write.size(), digest);
+            }
+            // The index needs pixel data (as a reference) and what follows it, for BulkDataURIs in metadata.
+            InstanceRecord committed = awaitCommit(record, merge(stored, tail));
+            return new IngestResult.Stored(committed, stored, List.copyOf(warnings));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Copies pixel data and whatever follows it to storage while parsing it, so a lying length or a truncated
+     * stream rejects the object instead of storing a broken one.
+     */
+    private static Attributes copyCheckedTail(InputStream tail, OutputStream out, TransferSyntax ts, String source)
+            throws IOException {
+        InputStream tee = new FilterInputStream(tail) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    out.write(b);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    out.write(b, off, n);
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                return super.skip(0);
+            }
+        };
+        AttributesCollector collected = new AttributesCollector();
+        DicomReader.forDataset(tee, source, ts, ReadOptions.DEFAULT.withBulkThreshold(TAIL_BULK_THRESHOLD))
+                .parse(collected);
+        tee.transferTo(OutputStream.nullOutputStream());
+        return collected.dataset();
+    }
+
+    private static Attributes merge(Attributes header, Attributes tail) {
+        if (tail.isEmpty()) {
+            return header;
+        }
+        Attributes.Builder b = header.toBuilder();
+        for (int i = 0; i < tail.size(); i++) {
+            b.set(tail.tagAt(i), tail.vrAt(i), tail.valueAt(i));
+        }
+        return b.build();
+    }
+
+    private InstanceRecord awaitCommit(InstanceRecord record, Attributes header) {
+        try {
+            return committer.submit(record, header).join();
+        } catch (CompletionException e) {
+            throw new DpacsException(FailureKind.PROCESSING_FAILURE,
+                    "The object was written but recording it in the catalog failed; retry the store", e.getCause());
+        }
+    }
+
+    private static IngestResult rejected(FailureKind kind, int reason, String message, Attributes header) {
+        return new IngestResult.Rejected(kind, reason, message, header.string(Tag.SOPClassUID),
+                header.string(Tag.SOPInstanceUID));
+    }
+
+    private static int reasonFor(FailureKind kind) {
+        return switch (kind) {
+            case OUT_OF_RESOURCES -> FailureReason.OUT_OF_RESOURCES;
+            case INVALID_DATASET -> FailureReason.DATASET_DOES_NOT_MATCH;
+            case STUDY_MISMATCH -> FailureReason.STUDY_INSTANCE_UID_MISMATCH;
+            case DUPLICATE_CONFLICT -> FailureReason.DUPLICATE_SOP_INSTANCE;
+            case CANNOT_UNDERSTAND, BAD_REQUEST -> FailureReason.CANNOT_UNDERSTAND;
+            default -> FailureReason.PROCESSING_FAILURE;
+        };
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+
+    private static OutputStream nonClosing(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        committer.close();
+    }
+}

@@ -1,0 +1,27 @@
+package org.dpacs.server.ingest;
+
+import java.util.List;
+import java.util.Optional;
+import org.dpacs.dicom.data.Attributes;
+import org.dpacs.server.catalog.InstanceRecord;
+import org.dpacs.server.error.FailureKind;
+
+/** What became of one arriving object; every protocol turns this into its own response. */
+public sealed interface IngestResult {
+
+    /** Durable and in the catalog. {@code warnings} are coercions and oddities to report (WarningReason). */
+    record Stored(InstanceRecord record, Attributes header, List<String> warnings) implements IngestResult {
+    }
+
+    /** The same object was already stored under this SOP Instance UID: nothing changed (idempotent re-send). */
+    record Duplicate(InstanceRecord record) implements IngestResult {
+    }
+
+    /**
+     * Not stored. {@code failureReason} is the PS3.18 / PS3.4 status code for FailureReason (0000,1102)
+     * or the DIMSE status; UIDs are given when the object was readable far enough to have them.
+     */
+    record Rejected(FailureKind kind, int failureReason, String message, Optional<String> sopClassUid,
+                    Optional<String> sopInstanceUid) implements IngestResult {
+    }
+}

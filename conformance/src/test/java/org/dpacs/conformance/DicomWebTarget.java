@@ -1,0 +1,92 @@
+package org.dpacs.conformance;
+
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.dpacs.server.app.Config;
+import org.dpacs.server.app.DpacsServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The DICOMweb service under test, one per test class (register as a static {@code @RegisterExtension} field).
+ *
+ * <p>By default it starts an archive server in this JVM on 127.0.0.1 with free ports and a fresh data directory, and
+ * stops it and deletes the directory after the class. With {@code -Ddpacs.url=http://host:port/dicomweb} it tests that
+ * deployment instead and starts nothing (STYLE.md rule 12); tests then only look at the studies they stored.
+ */
+final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
+
+    static final String URL_PROPERTY = "dpacs.url";
+
+    /** Sent as-is: no charset appended to our Content-Types, no retries hiding a dropped connection. */
+    private static final RestAssuredConfig CONFIG = RestAssuredConfig.config()
+            .encoderConfig(EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false))
+            .httpClient(HttpClientConfig.httpClientConfig()
+                    .setParam("http.connection.timeout", 10_000)
+                    .setParam("http.socket.timeout", 60_000));
+
+    private DpacsServer server;
+    private Path dataDir;
+    private String root;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        String url = System.getProperty(URL_PROPERTY, "").strip();
+        if (!url.isEmpty()) {
+            root = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            return;
+        }
+        dataDir = Corpus.tempDirectory("dpacs-conformance-data");
+        Properties props = new Properties();
+        props.setProperty("dpacs.http.host", "127.0.0.1");
+        props.setProperty("dpacs.http.port", "0");
+        props.setProperty("dpacs.dimse.port", "0");
+        props.setProperty("dpacs.data.dir", dataDir.toString());
+        // Map.of(): the developer's DPACS_* environment must not leak into the server under test.
+        server = DpacsServer.start(Config.load(props, Map.of()));
+        URI base = URI.create(String.valueOf(server.baseUri()));
+        root = base.resolve("dicomweb").toString();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            server = null;
+            if (dataDir != null) {
+                Corpus.deleteRecursively(dataDir);
+            }
+        }
+    }
+
+    /** Whether the target is a deployment shared with other data (-Ddpacs.url), not a fresh server of our own. */
+    boolean isShared() {
+        return server == null;
+    }
+
+    /** The DICOMweb root, e.g. http://127.0.0.1:40123/dicomweb, without a trailing slash. */
+    String root() {
+        return root;
+    }
+
+    /** An absolute URL under the root: {@code url("studies")}. */
+    String url(String relative) {
+        return root + "/" + relative;
+    }
+
+    /** A REST Assured request with the suite's settings; give it an absolute URL from {@link #url}. */
+    RequestSpecification request() {
+        return RestAssured.given().config(CONFIG).urlEncodingEnabled(true);
+    }
+}
