@@ -406,6 +406,13 @@ class QidoRsIT {
         Retrieved r = Retrieved.query(target, target.url(path), Accept.DICOM_JSON, params);
         List<String> problems = new ArrayList<>();
         List<JsonNode> results = new ArrayList<>();
+        if (r.status() == 204) {
+            // PS3.18 Table 10.6.3-1: "The search completed successfully, but there were zero results."
+            if (r.body().length > 0) {
+                problems.add(r.request() + " -> 204 with a body of " + r.body().length + " bytes");
+            }
+            return new Found(r.request(), results, problems);
+        }
         WadoRsIT.jsonArray(r, problems).ifPresent(a -> a.forEach(results::add));
         return new Found(r.request(), results, problems);
     }

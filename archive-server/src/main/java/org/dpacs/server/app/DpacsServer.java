@@ -59,13 +59,19 @@ public final class DpacsServer implements AutoCloseable {
             Services services = new Services(config, store, catalog, index, ingest);
 
             ResourceConfig app = new ResourceConfig();
+            app.property("jersey.config.server.wadl.disableWadl", true); // DICOMweb has its own capabilities
             DicomWebResources.register(app, services);
             app.register(new HttpErrorMapper());
             app.register(new CorsFilter(config.corsOrigins()));
             HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
                     URI.create("http://" + config.httpHost() + ":" + config.httpPort() + "/"), app, false);
             tune(http);
-            http.start();
+            try {
+                http.start();
+            } catch (java.net.BindException e) {
+                throw new IOException("Cannot listen on " + config.httpHost() + ":" + config.httpPort() + " ("
+                        + e.getMessage() + "); stop what uses the port or set DPACS_HTTP_PORT to another one", e);
+            }
             int port = http.getListener("grizzly").getPort();
             URI base = URI.create("http://" + hostForUri(config.httpHost()) + ":" + port + "/");
             LOG.info("dPACS {} serving DICOMweb at {}dicomweb (data in {})", version(), base,

@@ -38,7 +38,14 @@ public final class Main {
     }
 
     private static void serve(Config config) throws Exception {
-        DpacsServer server = DpacsServer.start(config);
+        DpacsServer server;
+        try {
+            server = DpacsServer.start(config);
+        } catch (java.io.IOException e) {
+            LOG.error("dPACS did not start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("dpacs-shutdown").unstarted(() -> {
             server.close();

@@ -33,12 +33,19 @@ import org.slf4j.LoggerFactory;
  * object is copied as it is, or transcoded on the fly between native transfer syntaxes (implicit VR LE and
  * explicit VR BE to explicit VR LE, which PS3.18 8.7.3 makes the default), with values above 64 KB copied by
  * range reads. Memory stays flat whatever the study size. Compressed objects are only sent as stored: there is
- * no codec in dPACS.
+ * no codec in dPACS, so a lossless compressed object asked for in the default syntax is a 406 (see {@link #offers}).
  */
 final class InstanceRetrieval {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceRetrieval.class);
     private static final int COPY_BUFFER = 64 * 1024;
     private static final int TRANSCODE_BULK_THRESHOLD = 64 * 1024;
+    /**
+     * Encapsulated syntaxes that are always lossless (JPEG lossless, JPEG-LS lossless, JPEG 2000 and HTJ2K
+     * lossless only, RLE, encapsulated uncompressed). The rest are lossy or may be (JPEG 2000 .91 either way).
+     */
+    static final java.util.Set<String> LOSSLESS_ONLY = java.util.Set.of("1.2.840.10008.1.2.4.57",
+            "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.201",
+            "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.1.98");
 
     private final StoredObjects objects;
 
@@ -53,7 +60,10 @@ final class InstanceRetrieval {
         if (syntax.isNative() && !ts.equals(DicomMediaTypes.EXPLICIT_VR_LE)) {
             offers.add(Offer.multipart(DicomMediaTypes.DICOM, DicomMediaTypes.EXPLICIT_VR_LE, false));
         }
-        offers.add(Offer.multipart(DicomMediaTypes.DICOM, ts, syntax.encapsulated()));
+        // PS3.18 8.7.3.4: without a transfer-syntax parameter only a lossy original may come back as stored; a
+        // lossless one would have to be decoded to the default, which needs codecs dPACS does not have, so the
+        // request is refused (406) unless the client accepts the stored syntax (or transfer-syntax=*).
+        offers.add(Offer.multipart(DicomMediaTypes.DICOM, ts, syntax.encapsulated() && !LOSSLESS_ONLY.contains(ts)));
         if (single) {
             offers.addAll(offers.stream().map(o -> Offer.single(DicomMediaTypes.DICOM, o.transferSyntax().orElseThrow(),
                     o.storedForm())).toList());

@@ -118,8 +118,13 @@ public final class QidoResource {
         List<Attributes> matches = result.matches().stream().map(a -> withRetrieveUrl(a, level, urls)).toList();
         Response.ResponseBuilder response = matches.isEmpty() ? Response.noContent()
                 : offer.isMultipart() ? xml(matches) : json(matches, offer.mediaType());
+        String agent = URI.create(base).getRawAuthority();
         if (result.truncated()) {
-            response.header("Warning", "299 " + URI.create(base).getRawAuthority() + ": \"" + TRUNCATED_WARNING + "\"");
+            response.header("Warning", "299 " + agent + ": \"" + TRUNCATED_WARNING + "\"");
+        }
+        if (!query.ignored().isEmpty()) {
+            response.header("Warning", "299 " + agent + ": \"The query parameters " + String.join(", ", query.ignored())
+                    + " are not supported and were ignored (PS3.18 8.3)\"");
         }
         return response.build();
     }

@@ -32,9 +32,11 @@ import org.dpacs.server.ingest.IngestResult;
  * </ul>
  *
  * Status: 200 when every instance was stored without warning; 202 when some were stored and others failed
- * or had warnings; when none was stored, 400 if every failure is bad syntax (400-kind), the failures' common
- * 5xx status if all are out-of-resources or processing failures (PS3.18 8.5: a client should retry those),
- * else 409 (a conflict, or "a mixture of reasons").
+ * or had warnings; when none was stored, the failures' common 5xx status if all are out-of-resources or
+ * processing failures (PS3.18 8.5: a client should retry those), else 409. Table 10.5.3-1 keeps 400 for "bad
+ * syntax" of the request: no boundary, malformed multipart or no parts (the resource answers those before any
+ * part is stored), and metadata that is not JSON (failures of kind BAD_REQUEST); a well-formed request whose instances are all refused, even unreadable ones, is 409
+ * with the reasons in the Failed SOP Sequence, as dcm4chee-arc and the Azure DICOM service answer.
  */
 public final class StoreResponse {
     /** PS3.18 Annex I and PS3.3 Table 10-11 attributes, not in the toolkit's short tag list. */
@@ -54,7 +56,7 @@ public final class StoreResponse {
     private final List<Attributes> failed = new ArrayList<>();
     private final Set<String> studies = new LinkedHashSet<>();
     private final List<String> messages = new ArrayList<>();
-    private final Set<Integer> failureStatuses = new LinkedHashSet<>();
+    private final Set<FailureKind> failureKinds = java.util.EnumSet.noneOf(FailureKind.class);
     private boolean warnings;
 
     /** {@code base} is the DICOMweb root for Retrieve URLs; {@code study} is the study of the target URI, if any. */
@@ -80,7 +82,7 @@ public final class StoreResponse {
         sopInstance.ifPresent(uid -> item.setString(ReferencedSOPInstanceUID, Vr.UI, uid));
         item.setInts(FailureReason, Vr.US, failureReason);
         failed.add(item.build());
-        failureStatuses.add(kind.httpStatus());
+        failureKinds.add(kind);
         messages.add(sopInstance.map(uid -> uid + ": ").orElse("") + message);
     }
 
@@ -107,11 +109,13 @@ public final class StoreResponse {
         if (!referenced.isEmpty()) {
             return failed.isEmpty() && !warnings ? 200 : 202;
         }
-        if (failureStatuses.equals(Set.of(400))) {
-            return 400;
+        if (failureKinds.equals(Set.of(FailureKind.BAD_REQUEST))) {
+            return 400; // only the request's own syntax was wrong (e.g. unparseable JSON metadata)
         }
-        if (failureStatuses.size() == 1 && failureStatuses.iterator().next() >= 500) {
-            return failureStatuses.iterator().next();
+        Set<Integer> statuses = new java.util.HashSet<>();
+        failureKinds.forEach(k -> statuses.add(k.httpStatus()));
+        if (statuses.size() == 1 && statuses.iterator().next() >= 500) {
+            return statuses.iterator().next();
         }
         return 409;
     }

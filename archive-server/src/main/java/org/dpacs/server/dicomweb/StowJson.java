@@ -89,7 +89,7 @@ final class StowJson {
         Optional<MediaRange> type = first.get().contentType();
         if (type.isPresent() && !type.get().essence().equals(DicomMediaTypes.DICOM_JSON)
                 && !type.get().essence().equals(DicomMediaTypes.JSON)) {
-            response.failed(FailureKind.CANNOT_UNDERSTAND, FailureReason.CANNOT_UNDERSTAND, "The first part of an "
+            response.failed(FailureKind.BAD_REQUEST, FailureReason.CANNOT_UNDERSTAND, "The first part of an "
                     + "application/dicom+json request must be the metadata, not " + type.get(), Optional.empty(),
                     Optional.empty());
             return;
@@ -112,12 +112,12 @@ final class StowJson {
                     }
                 }
                 if (array && t != JsonToken.END_ARRAY || !array && t != null) {
-                    response.failed(FailureKind.CANNOT_UNDERSTAND, FailureReason.CANNOT_UNDERSTAND,
+                    response.failed(FailureKind.BAD_REQUEST, FailureReason.CANNOT_UNDERSTAND,
                             "The metadata part is not a JSON array of DICOM JSON objects (PS3.18 F.2.1)",
                             Optional.empty(), Optional.empty());
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                response.failed(FailureKind.CANNOT_UNDERSTAND, FailureReason.CANNOT_UNDERSTAND,
+                response.failed(FailureKind.BAD_REQUEST, FailureReason.CANNOT_UNDERSTAND,
                         "The metadata part is not valid JSON: " + e.getOriginalMessage(), Optional.empty(),
                         Optional.empty());
             }
@@ -165,6 +165,12 @@ final class StowJson {
         try {
             new DicomJsonReader(parser, resolver).readDataset(collector);
         } catch (IOException e) {
+            if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                // Not JSON at all is the request's syntax (400); valid JSON that is not DICOM is the instance's.
+                response.failed(FailureKind.BAD_REQUEST, FailureReason.CANNOT_UNDERSTAND,
+                        "The metadata part is not valid JSON: " + e.getMessage(), Optional.empty(), Optional.empty());
+                return false;
+            }
             response.failed(FailureKind.CANNOT_UNDERSTAND, FailureReason.CANNOT_UNDERSTAND,
                     "DICOM JSON metadata cannot be read: " + e.getMessage(), Optional.empty(), Optional.empty());
             return false;

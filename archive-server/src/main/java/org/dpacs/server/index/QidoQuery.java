@@ -33,10 +33,11 @@ import org.dpacs.server.index.MatchKey.Condition;
  * @param emptyValueMatching {@code emptyvaluematching=true}: entities without a value for a key match it too
  * @param limit              at most this many results (PS3.18 8.3.4.4)
  * @param offset             results skipped before the first one returned
+ * @param ignored            parameters that name no attribute dPACS knows, ignored as PS3.18 8.3 requires
  */
 public record QidoQuery(QidoLevel level, Optional<String> studyUid, Optional<String> seriesUid, List<MatchKey> keys,
                         List<Integer> includeFields, boolean includeAll, boolean fuzzyMatching,
-                        boolean emptyValueMatching, int limit, int offset) {
+                        boolean emptyValueMatching, int limit, int offset, List<String> ignored) {
 
     /** PS3.18 Table 8.3.4-1 parameters, and accept/charset of 8.3.3, which the resource reads itself. */
     private static final List<String> PARAMETERS = List.of("limit", "offset", "includefield", "fuzzymatching",
@@ -50,6 +51,7 @@ public record QidoQuery(QidoLevel level, Optional<String> studyUid, Optional<Str
         Objects.requireNonNull(seriesUid, "seriesUid");
         keys = List.copyOf(keys);
         includeFields = List.copyOf(includeFields);
+        ignored = List.copyOf(ignored);
         if (limit < 0 || offset < 0) {
             throw new IllegalArgumentException("limit and offset must be >= 0");
         }
@@ -58,7 +60,7 @@ public record QidoQuery(QidoLevel level, Optional<String> studyUid, Optional<Str
     /** A search of {@code level} with no keys: the level's default return keys, first {@code limit} results. */
     public static QidoQuery all(QidoLevel level, int limit) {
         return new QidoQuery(level, Optional.empty(), Optional.empty(), List.of(), List.of(), false, false, false,
-                limit, 0);
+                limit, 0, List.of());
     }
 
     /**
@@ -95,6 +97,7 @@ public record QidoQuery(QidoLevel level, Optional<String> studyUid, Optional<Str
         boolean all = false;
         LinkedHashSet<Integer> includes = new LinkedHashSet<>();
         Map<List<Integer>, MatchKey> keys = new LinkedHashMap<>();
+        List<String> ignored = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
             String name = e.getKey();
             List<String> values = e.getValue() == null ? List.of() : e.getValue();
@@ -107,6 +110,12 @@ public record QidoQuery(QidoLevel level, Optional<String> studyUid, Optional<Str
                 case "accept", "charset" -> { } // PS3.18 8.3.3: content negotiation, done by the resource
                 case "includefield" -> all |= includes(level, name, values, includes);
                 default -> {
+                    if (!namesAttributes(name)) {
+                        // PS3.18 8.3: "The origin server shall ignore any unsupported Query Parameters".
+                        ignored.add("'" + name + "'" + Keywords.suggestion(name.split("\\.")[0])
+                                .map(k -> " (did you mean '" + k + "'?)").orElse(""));
+                        continue;
+                    }
                     MatchKey key = key(level, name, values);
                     MatchKey previous = keys.get(key.path());
                     if (previous != null) {
@@ -117,7 +126,7 @@ public record QidoQuery(QidoLevel level, Optional<String> studyUid, Optional<Str
             }
         }
         return new QidoQuery(level, studyUid, seriesUid, List.copyOf(keys.values()), List.copyOf(includes), all, fuzzy,
-                empty, limit, offset);
+                empty, limit, offset, ignored);
     }
 
     /** The parameter's one value; a parameter given twice is ambiguous. */
@@ -225,6 +234,17 @@ public record QidoQuery(QidoLevel level, Optional<String> studyUid, Optional<Str
         }
         throw DpacsException.badRequest("Query parameter '" + name + "' names " + describe(a.tag())
                 + ", which is already a key of this query; give each attribute once");
+    }
+
+    /** Whether every part of a dotted attribute path is a keyword or tag we know (any other name is not ours). */
+    private static boolean namesAttributes(String name) {
+        for (String part : name.split("\\.", -1)) {
+            OptionalInt tag = tagOf(part);
+            if (tag.isEmpty() || !Tag.isPrivate(tag.getAsInt()) && ElementDictionary.lookup(tag.getAsInt()).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Resolves {@code attribute *("." attribute)} of PS3.18 8.3.4.1 to tags. */

@@ -113,13 +113,13 @@ final class ResultAssembler {
         for (int i = 0; i < hits.length; i++) {
             List<Attributes> parts = new ArrayList<>(3);
             if (own == QidoLevel.INSTANCE) {
-                byte[] json = stored.document(hits[i].doc, Set.of(IndexDocuments.JSON))
-                        .getBinaryValue(IndexDocuments.JSON).bytes;
-                parts.add(part(QidoLevel.INSTANCE, DicomJsonReader.read(new ByteArrayInputStream(json), KEEP_URI)));
+                BytesRef json = stored.document(hits[i].doc, Set.of(IndexDocuments.JSON))
+                        .getBinaryValue(IndexDocuments.JSON);
+                parts.add(part(QidoLevel.INSTANCE, DicomJsonReader.read(
+                        new ByteArrayInputStream(json.bytes, json.offset, json.length), KEEP_URI)));
             } else {
-                byte[] blob = stored.document(hits[i].doc, Set.of(IndexDocuments.BLOB))
-                        .getBinaryValue(IndexDocuments.BLOB).bytes;
-                parts.add(part(own, DatasetBlob.decode(blob)));
+                parts.add(part(own, DatasetBlob.decode(bytes(stored.document(hits[i].doc,
+                        Set.of(IndexDocuments.BLOB)).getBinaryValue(IndexDocuments.BLOB)))));
             }
             if (needSeries) {
                 Attributes s = series.get(uids.get(i)[0] + "/" + uids.get(i)[1]);
@@ -154,6 +154,9 @@ final class ResultAssembler {
     private static Map<String, Attributes> blobs(IndexSearcher searcher, List<String> keys,
                                                  java.util.function.Function<String, String> idOf) throws IOException {
         Set<String> distinct = new LinkedHashSet<>(keys);
+        if (distinct.isEmpty()) {
+            return Map.of(); // an offset past the last match: Lucene refuses a search for 0 hits
+        }
         List<BytesRef> ids = distinct.stream().map(k -> new BytesRef(idOf.apply(k))).toList();
         ScoreDoc[] docs = searcher.search(new TermInSetQuery(IndexDocuments.ID, ids), distinct.size()).scoreDocs;
         Map<String, Attributes> out = new HashMap<>();
@@ -163,11 +166,17 @@ final class ResultAssembler {
             LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(d.doc, leaves));
             String study = value(DocValues.getSorted(leaf.reader(), IndexDocuments.DV_STUDY), d.doc - leaf.docBase);
             String series = value(DocValues.getSorted(leaf.reader(), IndexDocuments.DV_SERIES), d.doc - leaf.docBase);
-            Attributes blob = DatasetBlob.decode(stored.document(d.doc, Set.of(IndexDocuments.BLOB))
-                    .getBinaryValue(IndexDocuments.BLOB).bytes);
+            Attributes blob = DatasetBlob.decode(bytes(stored.document(d.doc, Set.of(IndexDocuments.BLOB))
+                    .getBinaryValue(IndexDocuments.BLOB)));
             out.put(series.isEmpty() ? study : study + "/" + series, blob);
         }
         return out;
+    }
+
+    /** A stored value's own bytes: a BytesRef may be a window into a larger shared array. */
+    private static byte[] bytes(BytesRef ref) {
+        return ref.offset == 0 && ref.length == ref.bytes.length ? ref.bytes
+                : java.util.Arrays.copyOfRange(ref.bytes, ref.offset, ref.offset + ref.length);
     }
 
     /** The requested attributes of one document, in its own character set. */

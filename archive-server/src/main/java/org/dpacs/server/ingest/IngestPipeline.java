@@ -103,7 +103,14 @@ public final class IngestPipeline implements AutoCloseable {
 
     private IngestResult ingestWith(DicomReader reader, IngestRequest request) throws IOException {
         AttributesCollector collected = new AttributesCollector();
-        ParseResult parsed = reader.parse(collected);
+        ParseResult parsed;
+        try {
+            parsed = reader.parse(collected);
+        } catch (DicomParseException e) {
+            // What was read before the damage usually names the instance, so the answer can say which one failed.
+            return rejected(FailureKind.CANNOT_UNDERSTAND, FailureReason.CANNOT_UNDERSTAND,
+                    "Not a readable DICOM object: " + e.getMessage(), partial(collected));
+        }
         Attributes header = collected.dataset();
         Validator.Result validation = Validator.validate(parsed.fileMetaInformation(), header,
                 request.expectedStudyInstanceUid());
@@ -114,13 +121,17 @@ public final class IngestPipeline implements AutoCloseable {
                     : rejected(FailureKind.INVALID_DATASET, FailureReason.DATASET_DOES_NOT_MATCH,
                             String.join("; ", validation.errors()), header);
         }
-        List<String> warnings = new ArrayList<>(validation.warnings());
-        warnings.addAll(parsed.warnings());
+        // Warnings answer 202 with Warning Reason B000 (coercion of data elements, PS3.18 Table I.2-1), so only
+        // changes to stored values belong there. Repairs of the encoding (File Meta rewritten, deflate inflated,
+        // odd lengths padded) change no value: they are notes for the log.
+        List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>(validation.warnings());
+        notes.addAll(parsed.warnings());
         TransferSyntax ts = parsed.transferSyntax();
         if (ts.deflated()) {
             // The inflated rest of the stream is explicit VR LE (PS3.5 A.5), so storing inflated keeps streaming.
             ts = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
-            warnings.add("Deflated Explicit VR Little Endian was stored as Explicit VR Little Endian");
+            notes.add("Deflated Explicit VR Little Endian was stored as Explicit VR Little Endian");
         }
         Attributes stored = deidentify.apply(header);
         String study = stored.string(Tag.StudyInstanceUID).orElseThrow();
@@ -139,7 +150,13 @@ public final class IngestPipeline implements AutoCloseable {
                 DicomWriter.writeFile(nonClosing(out), FileMetaInformation.of(stored, ts.uid()), stored, ts,
                         WriteOptions.DEFAULT);
                 if (parsed.stopped()) {
-                    tail = copyCheckedTail(reader.remainingInput(), out, ts, request.source());
+                    try {
+                        tail = copyCheckedTail(reader.remainingInput(), out, ts, request.source());
+                    } catch (DicomParseException e) {
+                        // The header was fine, so the answer can name the instance whose pixel data is broken.
+                        return rejected(FailureKind.CANNOT_UNDERSTAND, FailureReason.CANNOT_UNDERSTAND,
+                                "Not a readable DICOM object: " + e.getMessage(), stored);
+                    }
                 }
                 out.flush();
                 String digest = HexFormat.of().formatHex(sha.digest());
@@ -162,6 +179,9 @@ public final class IngestPipeline implements AutoCloseable {
             }
             // The index needs pixel data (as a reference) and what follows it, for BulkDataURIs in metadata.
             InstanceRecord committed = awaitCommit(record, merge(stored, tail));
+            if (!notes.isEmpty()) {
+                LOG.info("Stored {} from {} with repairs: {}", sop, request.source(), String.join("; ", notes));
+            }
             return new IngestResult.Stored(committed, stored, List.copyOf(warnings));
         } finally {
             lock.unlock();
@@ -203,6 +223,14 @@ public final class IngestPipeline implements AutoCloseable {
                 .parse(collected);
         tee.transferTo(OutputStream.nullOutputStream());
         return collected.dataset();
+    }
+
+    private static Attributes partial(AttributesCollector collected) {
+        try {
+            return collected.dataset();
+        } catch (RuntimeException e) {
+            return Attributes.EMPTY; // the UIDs are a courtesy; the rejection stands without them
+        }
     }
 
     private static Attributes merge(Attributes header, Attributes tail) {

@@ -179,9 +179,9 @@ class StowResourceTest {
         assertThat(postInstances("/studies", instance("1.2.3.1.1.1")).statusCode()).isEqualTo(409);
         ingest.policy = ds -> rejected(ds, FailureKind.OUT_OF_RESOURCES, 0xA700);
         assertThat(postInstances("/studies", instance("1.2.3.1.1.1"), instance("1.2.3.1.1.2")).statusCode()).isEqualTo(503);
-        // Not DICOM at all: the fake pipeline rejects it as CANNOT_UNDERSTAND (400-kind).
+        // Not DICOM at all: the request itself is well-formed, so its one refused instance is a 409 too.
         HttpResponse<byte[]> garbage = postInstances("/studies", "not dicom".getBytes(StandardCharsets.US_ASCII));
-        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.statusCode()).isEqualTo(409);
         assertThat(items(body(garbage), StoreResponse.FailedSOPSequence).get(0).ints(StoreResponse.FailureReason))
                 .containsExactly(0xC000);
         ingest.policy = ds -> rejected(ds, FailureKind.DUPLICATE_CONFLICT, 0x0111);

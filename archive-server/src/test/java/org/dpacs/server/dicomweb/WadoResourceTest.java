@@ -115,6 +115,19 @@ class WadoResourceTest {
     }
 
     @Test
+    void losslessCompressedObjectsAreNotSentAsStoredUnderTheDefaultSyntax() throws Exception {
+        // PS3.18 8.7.3.4: only lossy pixel data may come back as stored when no transfer-syntax is asked for.
+        InstanceRecord r = f.put(TestDicom.encapsulated(ST, SE, "1.2.3.1.1.10",
+                List.of(TestDicom.jpegFrame(1, 100))), TransferSyntax.RLE_LOSSLESS);
+        String dicom = "multipart/related; type=\"application/dicom\"";
+        assertThat(f.server.get(instancePath(r), "Accept", dicom).statusCode()).isEqualTo(406);
+        HttpResponse<byte[]> any = f.server.get(instancePath(r), "Accept", dicom + "; transfer-syntax=*");
+        assertThat(any.statusCode()).isEqualTo(200);
+        assertThat(TestServer.parts(any).get(0).contentType())
+                .isEqualTo("application/dicom; transfer-syntax=" + TransferSyntax.RLE_LOSSLESS.uid());
+    }
+
+    @Test
     void metadataIsAJsonArrayWithAbsoluteBulkDataUrisAndAnEtag() throws Exception {
         InstanceRecord r1 = f.put(TestDicom.image(ST, SE, "1.2.3.1.1.1", 1, 4, 4), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         f.put(TestDicom.image(ST, SE, "1.2.3.1.1.2", 1, 4, 4), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);

@@ -117,10 +117,14 @@ class QidoQueryTest {
     }
 
     @Test
-    void unknownParametersAreRefusedByName() {
-        assertBadRequest(QidoLevel.STUDY, "Unknown query parameter 'PatientNam'", "PatientNam", "x");
-        assertBadRequest(QidoLevel.STUDY, "Did you mean 'PatientName'?", "patientname", "x");
-        assertBadRequest(QidoLevel.STUDY, "Unknown query parameter '00101234'", "00101234", "x");
+    void unknownAttributesAreIgnoredWithAHintButABadIncludefieldIsRefused() {
+        // PS3.18 8.3: unsupported parameters are ignored; the resource reports them in a Warning header.
+        QidoQuery q = parse(QidoLevel.STUDY, "PatientNam", "x");
+        assertThat(q.keys()).isEmpty();
+        assertThat(q.ignored()).containsExactly("'PatientNam'");
+        assertThat(parse(QidoLevel.STUDY, "patientname", "x").ignored()).singleElement().asString()
+                .contains("did you mean 'PatientName'?");
+        assertThat(parse(QidoLevel.STUDY, "00101234", "x").ignored()).singleElement().asString().startsWith("'00101234'");
         assertBadRequest(QidoLevel.STUDY, "Unknown query parameter 'includefield=Foo'", "includefield", "Foo");
     }
 

@@ -168,7 +168,8 @@ class IngestPipelineTest {
         IngestResult result = ingest(deflated);
         assertThat(result).isInstanceOfSatisfying(IngestResult.Stored.class, s -> {
             assertThat(s.record().transferSyntaxUid()).isEqualTo(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid());
-            assertThat(s.warnings()).anyMatch(w -> w.contains("Deflated"));
+            // Inflating changes no value, so it is no coercion warning (the STOW-RS answer stays 200).
+            assertThat(s.warnings()).isEmpty();
         });
         var record = ((IngestResult.Stored) result).record();
         try (InputStream s = store.open(record.objectKey())) {
