@@ -118,11 +118,19 @@ final class InstanceRetrieval {
     }
 
     private void copy(InstanceRecord r, OutputStream out) throws IOException {
+        long copied = 0;
         try (InputStream in = objects.store().open(r.objectKey())) {
             byte[] buffer = new byte[COPY_BUFFER];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            for (int n = in.read(buffer); n >= 0 && copied <= r.size(); n = in.read(buffer)) {
                 out.write(buffer, 0, n);
+                copied += n;
             }
+        }
+        if (copied != r.size()) {
+            // Damaged after it was stored (disk, a hand edit): break the response rather than end it cleanly, so
+            // the client cannot take a partial object for a whole one.
+            throw new IOException("Stored object " + r.objectKey() + " has " + (copied > r.size() ? "more than " : "")
+                    + copied + " bytes, the catalog recorded " + r.size() + "; restore it from a copy");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.dpacs.server.dicomweb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -96,6 +97,17 @@ class WadoResourceTest {
                     "multipart/related; type=\"application/dicom\"; transfer-syntax=" + stored.uid());
             assertThat(TestServer.parts(asIs).get(0).body()).isEqualTo(TestDicom.part10(ds, stored));
         }
+    }
+
+    @Test
+    void anObjectDamagedAfterStoringIsNeverSentAsAWholeOne() throws Exception {
+        InstanceRecord r = f.put(TestDicom.image(ST, SE, "1.2.3.1.1.11", 1, 4, 4), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        byte[] whole = f.store.open(r.objectKey()).readAllBytes();
+        f.store.put(r.objectKey(), java.util.Arrays.copyOf(whole, whole.length - 10));
+        String any = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+        // The status line is sent before the copy finds the damage, so the response breaks instead of ending.
+        assertThatThrownBy(() -> TestServer.parts(f.server.get(instancePath(r), "Accept", any)))
+                .isInstanceOfAny(IOException.class, IllegalStateException.class, RuntimeException.class);
     }
 
     @Test
