@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.dpacs.server.app.Config;
 import org.dpacs.server.app.DpacsServer;
+import org.dpacs.server.storage.S3MockProcess;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
 
     static final String URL_PROPERTY = "dpacs.url";
+    /** {@code -Ddpacs.conformance.storage=s3}: the server under test keeps its objects in S3 (S3Mock). */
+    static final String STORAGE_PROPERTY = "dpacs.conformance.storage";
 
     /** Sent as-is: no charset appended to our Content-Types, no retries hiding a dropped connection. */
     private static final RestAssuredConfig CONFIG = RestAssuredConfig.config()
@@ -34,6 +37,7 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
                     .setParam("http.socket.timeout", 60_000));
 
     private DpacsServer server;
+    private S3MockProcess s3;
     private Path dataDir;
     private String root;
 
@@ -50,6 +54,17 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
         props.setProperty("dpacs.http.port", "0");
         props.setProperty("dpacs.dimse.port", "0");
         props.setProperty("dpacs.data.dir", dataDir.toString());
+        if ("s3".equals(System.getProperty(STORAGE_PROPERTY))) {
+            // Objects in S3: a real S3 protocol server of this class's own, the catalog and index stay local.
+            s3 = S3MockProcess.start("dpacs");
+            props.setProperty("dpacs.storage", "s3");
+            props.setProperty("dpacs.s3.bucket", "dpacs");
+            props.setProperty("dpacs.s3.endpoint", s3.endpoint().toString());
+            props.setProperty("dpacs.s3.path.style", "true");
+            props.setProperty("dpacs.s3.prefix", "conformance/");
+            props.setProperty("dpacs.s3.access.key", "test");
+            props.setProperty("dpacs.s3.secret.key", "test");
+        }
         // Map.of(): the developer's DPACS_* environment must not leak into the server under test.
         server = DpacsServer.start(Config.load(props, Map.of()));
         URI base = URI.create(String.valueOf(server.baseUri()));
@@ -64,6 +79,10 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
             }
         } finally {
             server = null;
+            if (s3 != null) {
+                s3.close();
+                s3 = null;
+            }
             if (dataDir != null) {
                 Corpus.deleteRecursively(dataDir);
             }

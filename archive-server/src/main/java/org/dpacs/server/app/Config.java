@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
+import org.dpacs.server.storage.S3Settings;
 
 /**
  * Every setting of the server, read once at start from {@code dpacs.properties} (if present) and overridden by
@@ -17,7 +18,7 @@ import java.util.function.Function;
  */
 public record Config(String httpHost, int httpPort, int dimsePort, String aeTitle, Path dataDir,
                      Optional<String> publicBaseUrl, List<String> corsOrigins, int qidoDefaultLimit,
-                     int qidoMaxLimit, boolean overwrite, long maxHeaderBytes) {
+                     int qidoMaxLimit, boolean overwrite, long maxHeaderBytes, Optional<S3Settings> s3) {
 
     public static final String FILE = "dpacs.properties";
 
@@ -69,7 +70,28 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
                 defaultLimit,
                 maxLimit,
                 Boolean.parseBoolean(get.apply("dpacs.store.overwrite").orElse("false")),
-                intValue(get, "dpacs.ingest.max.header.bytes", 64 << 20));
+                intValue(get, "dpacs.ingest.max.header.bytes", 64 << 20),
+                storage(get));
+    }
+
+    /** {@code dpacs.storage}: {@code file} (default, objects under the data directory) or {@code s3}. */
+    private static Optional<S3Settings> storage(Function<String, Optional<String>> get) {
+        String kind = get.apply("dpacs.storage").orElse("file").toLowerCase(java.util.Locale.ROOT);
+        return switch (kind) {
+            case "file" -> Optional.empty();
+            case "s3" -> Optional.of(new S3Settings(
+                    get.apply("dpacs.s3.bucket").orElse(""),
+                    get.apply("dpacs.s3.region").orElse("us-east-1"),
+                    get.apply("dpacs.s3.endpoint").map(java.net.URI::create),
+                    Boolean.parseBoolean(get.apply("dpacs.s3.path.style").orElse("false")),
+                    get.apply("dpacs.s3.prefix").orElse(""),
+                    get.apply("dpacs.s3.access.key"),
+                    get.apply("dpacs.s3.secret.key"),
+                    get.apply("dpacs.s3.sse"),
+                    intValue(get, "dpacs.s3.part.size", 16 << 20)));
+            default -> throw new IllegalArgumentException("dpacs.storage (DPACS_STORAGE) must be file or s3, got '"
+                    + kind + "'");
+        };
     }
 
     private static int port(Function<String, Optional<String>> get, String key, int def) {
@@ -92,11 +114,11 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
 
     public Config withHttpPort(int port) {
         return new Config(httpHost, port, dimsePort, aeTitle, dataDir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3);
     }
 
     public Config withDataDir(Path dir) {
         return new Config(httpHost, httpPort, dimsePort, aeTitle, dir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3);
     }
 }

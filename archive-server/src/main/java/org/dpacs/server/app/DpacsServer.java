@@ -14,6 +14,8 @@ import org.dpacs.server.index.StudyIndex;
 import org.dpacs.server.ingest.CommitListener;
 import org.dpacs.server.ingest.IngestPipeline;
 import org.dpacs.server.storage.FileObjectStore;
+import org.dpacs.server.storage.ObjectStore;
+import org.dpacs.server.storage.S3ObjectStore;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
@@ -47,7 +49,7 @@ public final class DpacsServer implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             Files.createDirectories(config.dataDir());
-            FileObjectStore store = new FileObjectStore(config.dataDir().resolve("objects"));
+            ObjectStore store = openStore(config);
             opened.add(store);
             H2Catalog catalog = new H2Catalog(config.dataDir().resolve("catalog"));
             opened.add(catalog);
@@ -85,11 +87,19 @@ public final class DpacsServer implements AutoCloseable {
 
     /** Empties the index and rebuilds it from the catalog and the stored objects; the server must not run. */
     public static long reindex(Config config) throws IOException {
-        try (FileObjectStore store = new FileObjectStore(config.dataDir().resolve("objects"));
+        try (ObjectStore store = openStore(config);
              H2Catalog catalog = new H2Catalog(config.dataDir().resolve("catalog"));
              StudyIndex index = StudyIndex.open(config.dataDir().resolve("index"))) {
             return IndexCatchUp.rebuild(catalog, store, index);
         }
+    }
+
+    /** The filesystem under the data directory, or S3 when {@code dpacs.storage=s3}. */
+    private static ObjectStore openStore(Config config) throws IOException {
+        if (config.s3().isPresent()) {
+            return new S3ObjectStore(config.s3().get());
+        }
+        return new FileObjectStore(config.dataDir().resolve("objects"));
     }
 
     private static CommitListener indexListener(StudyIndex index) {
