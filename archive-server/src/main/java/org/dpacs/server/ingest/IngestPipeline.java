@@ -80,6 +80,10 @@ public final class IngestPipeline implements AutoCloseable {
         } catch (DpacsException e) {
             return rejected(e.kind(), reasonFor(e.kind()), e.getMessage(), Attributes.EMPTY);
         } catch (IOException e) {
+            if (e.getCause() instanceof DpacsException d && d.kind() == FailureKind.OUT_OF_RESOURCES) {
+                return rejected(FailureKind.OUT_OF_RESOURCES, FailureReason.OUT_OF_RESOURCES, e.getMessage(),
+                        Attributes.EMPTY);
+            }
             if (String.valueOf(e.getMessage()).contains("No space left")) {
                 return rejected(FailureKind.OUT_OF_RESOURCES, FailureReason.OUT_OF_RESOURCES,
                         "Storage is full; free space or add storage, then retry", Attributes.EMPTY);
