@@ -4,8 +4,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +47,11 @@ final class FrameRetrieval {
     private static final Logger LOG = LoggerFactory.getLogger(FrameRetrieval.class);
     private static final ReadOptions HEADER = ReadOptions.DEFAULT.withBulkThreshold(64 * 1024);
     private static final int CACHE_SIZE = 256;
+    /** Frames read ahead of the one being sent, and the largest frame worth holding in memory for that. */
+    private static final int PREFETCH = 4;
+    private static final long MAX_PREFETCHED_FRAME = 8L << 20;
+    private static final ExecutorService PREFETCHER =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dpacs-frame-", 0).factory());
 
     private final StoredObjects objects;
     /** Keyed by object key and seq: a re-stored object gets a new seq, so a stale index is never used. */
@@ -94,14 +106,67 @@ final class FrameRetrieval {
         String boundary = MultipartWriter.newBoundary();
         StreamingOutput body = out -> {
             try (MultipartWriter w = new MultipartWriter(out, boundary)) {
-                for (int i = 0; i < locations.size(); i++) {
-                    copy(locations.get(i), resolver, w.startPart(offer.contentTypeHeader(),
-                            Optional.of(urls.frame(r, frames.get(i)))), r);
+                if (prefetchable(locations)) {
+                    writeAhead(locations, resolver, r, i -> w.startPart(offer.contentTypeHeader(),
+                            Optional.of(urls.frame(r, frames.get(i)))));
+                } else {
+                    for (int i = 0; i < locations.size(); i++) {
+                        copy(locations.get(i), resolver, w.startPart(offer.contentTypeHeader(),
+                                Optional.of(urls.frame(r, frames.get(i)))), r);
+                    }
                 }
             }
         };
         return Response.ok(body).header(HttpHeaders.CONTENT_TYPE, MultipartWriter.contentType(offer.contentType(),
                 boundary) + "; transfer-syntax=" + offer.transferSyntax().orElseThrow()).build();
+    }
+
+    /** Several frames small enough to hold a window of them: fetched ahead, in parallel (S3 latency). */
+    private static boolean prefetchable(List<FrameLocation> locations) {
+        return locations.size() > 1 && locations.stream().allMatch(l -> l.frameLength() <= MAX_PREFETCHED_FRAME);
+    }
+
+    /** A part's output stream for frame {@code i}. */
+    private interface PartOpener {
+        OutputStream open(int i) throws IOException;
+    }
+
+    /**
+     * Reads up to {@link #PREFETCH} frames ahead of the one being written, each by its own range reads, and
+     * writes them in order: on S3 a frame list costs about one round trip per window, not one per frame.
+     */
+    private static void writeAhead(List<FrameLocation> locations, BulkDataResolver resolver, InstanceRecord r,
+                                   PartOpener parts) throws IOException {
+        ArrayDeque<Future<byte[]>> ahead = new ArrayDeque<>();
+        int next = 0;
+        try {
+            for (int i = 0; i < locations.size(); i++) {
+                while (next < locations.size() && next < i + PREFETCH) {
+                    FrameLocation l = locations.get(next++);
+                    ahead.add(PREFETCHER.submit(() -> {
+                        ByteArrayOutputStream frame = new ByteArrayOutputStream((int) l.frameLength());
+                        FrameReader.copy(l, resolver, frame);
+                        return frame.toByteArray();
+                    }));
+                }
+                byte[] frame = await(ahead.poll(), r);
+                parts.open(i).write(frame);
+            }
+        } finally {
+            ahead.forEach(f -> f.cancel(true));
+        }
+    }
+
+    private static byte[] await(Future<byte[]> f, InstanceRecord r) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while reading frames of " + r.sopInstanceUid());
+        } catch (ExecutionException e) {
+            LOG.error("Frame of {} (object {}) failed mid-response", r.sopInstanceUid(), r.objectKey(), e.getCause());
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     private Pixels pixels(InstanceRecord r) {
