@@ -151,7 +151,7 @@ public final class IngestPipeline implements AutoCloseable {
             try (ObjectWrite write = store.begin(key)) {
                 MessageDigest sha = sha256();
                 DigestOutputStream out = new DigestOutputStream(write.stream(), sha);
-                DicomWriter.writeFile(nonClosing(out), FileMetaInformation.of(stored, ts.uid()), stored, ts,
+                DicomWriter.writeFile(out, FileMetaInformation.of(stored, ts.uid()), stored, ts,
                         WriteOptions.DEFAULT);
                 if (parsed.stopped()) {
                     try {
@@ -279,20 +279,6 @@ public final class IngestPipeline implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every JDK has SHA-256", e);
         }
-    }
-
-    private static OutputStream nonClosing(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 
     @Override
