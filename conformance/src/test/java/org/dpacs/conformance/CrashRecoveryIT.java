@@ -568,6 +568,8 @@ class CrashRecoveryIT {
         env.put("DPACS_HTTP_PORT", "0");
         env.put("DPACS_DIMSE_PORT", "0");
         env.put("DPACS_DATA_DIR", data.toString());
+        // Checked against what was sent, UIDs included: stored as sent (de-identification has its own tests).
+        env.put("DPACS_DEID_PROFILE", "off");
         Process process = pb.start();
         Server server = new Server(process, log);
         servers.add(server);

@@ -29,6 +29,7 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
     /** {@code -Ddpacs.conformance.storage=s3}: the server under test keeps its objects in S3 (S3Mock). */
     static final String STORAGE_PROPERTY = "dpacs.conformance.storage";
 
+
     /** Sent as-is: no charset appended to our Content-Types, no retries hiding a dropped connection. */
     private static final RestAssuredConfig CONFIG = RestAssuredConfig.config()
             .encoderConfig(EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false))
@@ -36,10 +37,21 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
                     .setParam("http.connection.timeout", 10_000)
                     .setParam("http.socket.timeout", 60_000));
 
+    private final String deidProfile;
     private DpacsServer server;
     private S3MockProcess s3;
     private Path dataDir;
     private String root;
+
+    /** A server that stores instances as they are sent ({@code dpacs.deid.profile=off}). */
+    DicomWebTarget() {
+        this("off");
+    }
+
+    /** A server with the given de-identification profile, e.g. {@code basic} (the product default). */
+    DicomWebTarget(String deidProfile) {
+        this.deidProfile = deidProfile;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -54,6 +66,9 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
         props.setProperty("dpacs.http.port", "0");
         props.setProperty("dpacs.dimse.port", "0");
         props.setProperty("dpacs.data.dir", dataDir.toString());
+        // The suite compares what comes back with the sample files: it stores them as they are. The
+        // de-identification profile (the server default) is tested on its own (DeidentificationIT).
+        props.setProperty("dpacs.deid.profile", deidProfile);
         if ("s3".equals(System.getProperty(STORAGE_PROPERTY))) {
             // Objects in S3: a real S3 protocol server of this class's own, the catalog and index stay local.
             s3 = S3MockProcess.start("dpacs");

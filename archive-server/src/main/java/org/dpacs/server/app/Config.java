@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
+import org.dpacs.server.deid.DeidSettings;
 import org.dpacs.server.storage.S3Settings;
 
 /**
@@ -18,7 +19,8 @@ import org.dpacs.server.storage.S3Settings;
  */
 public record Config(String httpHost, int httpPort, int dimsePort, String aeTitle, Path dataDir,
                      Optional<String> publicBaseUrl, List<String> corsOrigins, int qidoDefaultLimit,
-                     int qidoMaxLimit, boolean overwrite, long maxHeaderBytes, Optional<S3Settings> s3) {
+                     int qidoMaxLimit, boolean overwrite, long maxHeaderBytes, Optional<S3Settings> s3,
+                     DeidSettings deid) {
 
     public static final String FILE = "dpacs.properties";
 
@@ -71,7 +73,8 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
                 maxLimit,
                 Boolean.parseBoolean(get.apply("dpacs.store.overwrite").orElse("false")),
                 intValue(get, "dpacs.ingest.max.header.bytes", 64 << 20),
-                storage(get));
+                storage(get),
+                DeidSettings.parse(get));
     }
 
     /** {@code dpacs.storage}: {@code file} (default, objects under the data directory) or {@code s3}. */
@@ -114,11 +117,16 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
 
     public Config withHttpPort(int port) {
         return new Config(httpHost, port, dimsePort, aeTitle, dataDir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes, s3);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid);
+    }
+
+    public Config withDeid(DeidSettings settings) {
+        return new Config(httpHost, httpPort, dimsePort, aeTitle, dataDir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, settings);
     }
 
     public Config withDataDir(Path dir) {
         return new Config(httpHost, httpPort, dimsePort, aeTitle, dir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes, s3);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.dpacs.server.catalog.H2Catalog;
+import org.dpacs.server.deid.Deidentifier;
 import org.dpacs.server.dicomweb.DicomWebResources;
 import org.dpacs.server.error.HttpErrorMapper;
 import org.dpacs.server.index.IndexCatchUp;
@@ -56,7 +57,12 @@ public final class DpacsServer implements AutoCloseable {
             StudyIndex index = StudyIndex.open(config.dataDir().resolve("index"));
             opened.add(index);
             IndexCatchUp.run(catalog, store, index);
-            IngestPipeline ingest = new IngestPipeline(config, store, catalog, indexListener(index));
+            Deidentifier deidentifier = Deidentifier.create(config.deid(), config.dataDir());
+            if (!config.deid().enabled()) {
+                LOG.warn("DE-IDENTIFICATION IS OFF (dpacs.deid.profile=off): instances are stored with the patient's "
+                        + "identity. Use this only inside a trusted network; see docs/deidentification.md");
+            }
+            IngestPipeline ingest = new IngestPipeline(config, store, catalog, indexListener(index), deidentifier);
             opened.add(ingest);
             Services services = new Services(config, store, catalog, index, ingest);
 

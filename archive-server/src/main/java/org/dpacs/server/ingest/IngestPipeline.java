@@ -1,6 +1,5 @@
 package org.dpacs.server.ingest;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.UnaryOperator;
 import org.dpacs.dicom.data.Attributes;
 import org.dpacs.dicom.data.Tag;
 import org.dpacs.dicom.data.TransferSyntax;
@@ -28,6 +26,8 @@ import org.dpacs.dicom.io.WriteOptions;
 import org.dpacs.server.app.Config;
 import org.dpacs.server.catalog.Catalog;
 import org.dpacs.server.catalog.InstanceRecord;
+import org.dpacs.server.deid.DeidResult;
+import org.dpacs.server.deid.Deidentifier;
 import org.dpacs.server.error.DpacsException;
 import org.dpacs.server.error.FailureKind;
 import org.dpacs.server.storage.ObjectStore;
@@ -43,27 +43,25 @@ import org.slf4j.LoggerFactory;
 public final class IngestPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
     private static final int LOCK_STRIPES = 256;
-    /** Values after the header (pixel data, padding, signatures) above this size stay references, never held. */
-    private static final int TAIL_BULK_THRESHOLD = 1024;
 
     private final Config config;
     private final ObjectStore store;
     private final Catalog catalog;
     private final GroupCommitter committer;
-    private final UnaryOperator<Attributes> deidentify;
+    private final Deidentifier deidentifier;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
     public IngestPipeline(Config config, ObjectStore store, Catalog catalog, CommitListener listener) {
-        this(config, store, catalog, listener, UnaryOperator.identity());
+        this(config, store, catalog, listener, Deidentifier.none());
     }
 
-    /** {@code deidentify} is the de-identification step (identity until the de-identification profiles land). */
+    /** {@code deidentifier} is the de-identification step ({@link Deidentifier#none()} stores headers unchanged). */
     public IngestPipeline(Config config, ObjectStore store, Catalog catalog, CommitListener listener,
-                          UnaryOperator<Attributes> deidentify) {
+                          Deidentifier deidentifier) {
         this.config = config;
         this.store = store;
         this.catalog = catalog;
-        this.deidentify = deidentify;
+        this.deidentifier = deidentifier;
         this.committer = new GroupCommitter(catalog, listener);
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
@@ -137,7 +135,15 @@ public final class IngestPipeline implements AutoCloseable {
             ts = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
             notes.add("Deflated Explicit VR Little Endian was stored as Explicit VR Little Endian");
         }
-        Attributes stored = deidentify.apply(header);
+        // De-identification sees the header only; pixel data is streamed to storage unchanged.
+        DeidResult deid = deidentifier.deidentify(header, request.source());
+        if (deid instanceof DeidResult.Refused refused) {
+            return rejected(FailureKind.INVALID_DATASET, FailureReason.DATASET_DOES_NOT_MATCH, refused.reason(),
+                    header);
+        }
+        DeidResult.Deidentified deidentified = (DeidResult.Deidentified) deid;
+        warnings.addAll(deidentified.warnings());
+        Attributes stored = deidentified.attributes();
         String study = stored.string(Tag.StudyInstanceUID).orElseThrow();
         String series = stored.string(Tag.SeriesInstanceUID).orElseThrow();
         String sop = stored.string(Tag.SOPInstanceUID).orElseThrow();
@@ -155,7 +161,10 @@ public final class IngestPipeline implements AutoCloseable {
                         WriteOptions.DEFAULT);
                 if (parsed.stopped()) {
                     try {
-                        tail = copyCheckedTail(reader.remainingInput(), out, ts, request.source());
+                        tail = PixelDataTail.copy(reader.remainingInput(), out, ts, request.source(),
+                                trailing -> deidentifier.deidentify(trailing, request.source())
+                                        instanceof DeidResult.Deidentified d ? d.attributes() : Attributes.EMPTY,
+                                config.maxHeaderBytes());
                     } catch (DicomParseException e) {
                         // The header was fine, so the answer can name the instance whose pixel data is broken.
                         return rejected(FailureKind.CANNOT_UNDERSTAND, FailureReason.CANNOT_UNDERSTAND,
@@ -190,43 +199,6 @@ public final class IngestPipeline implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Copies pixel data and whatever follows it to storage while parsing it, so a lying length or a truncated
-     * stream rejects the object instead of storing a broken one.
-     */
-    private static Attributes copyCheckedTail(InputStream tail, OutputStream out, TransferSyntax ts, String source)
-            throws IOException {
-        InputStream tee = new FilterInputStream(tail) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    out.write(b);
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    out.write(b, off, n);
-                }
-                return n;
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                return super.skip(0);
-            }
-        };
-        AttributesCollector collected = new AttributesCollector();
-        DicomReader.forDataset(tee, source, ts, ReadOptions.DEFAULT.withBulkThreshold(TAIL_BULK_THRESHOLD))
-                .parse(collected);
-        tee.transferTo(OutputStream.nullOutputStream());
-        return collected.dataset();
     }
 
     private static Attributes partial(AttributesCollector collected) {

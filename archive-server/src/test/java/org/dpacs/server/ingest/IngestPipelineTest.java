@@ -88,6 +88,67 @@ class IngestPipelineTest {
         assertThat(out.parse().transferSyntax().uid()).isEqualTo(in.parse().transferSyntax().uid());
     }
 
+    /** An image with identifying private attributes after its pixel data, where some writers put them. */
+    private static byte[] withTrailingIdentity(byte[] pixels) throws IOException {
+        Attributes ds = new Attributes.Builder()
+                .setString(Tag.SOPClassUID, Vr.UI, "1.2.840.10008.5.1.4.1.1.2")
+                .setString(Tag.SOPInstanceUID, Vr.UI, "1.2.3.4.5.6.7.1")
+                .setString(Tag.StudyInstanceUID, Vr.UI, "1.2.3.4.5")
+                .setString(Tag.SeriesInstanceUID, Vr.UI, "1.2.3.4.5.6")
+                .setString(Tag.PatientName, Vr.PN, "Doe^Trailing")
+                .setString(Tag.PatientID, Vr.LO, "PID-TRAILING")
+                .setInts(Tag.Rows, Vr.US, 4)
+                .setInts(Tag.Columns, Vr.US, pixels.length / 8)
+                .setInts(Tag.BitsAllocated, Vr.US, 16)
+                .set(Tag.PixelData, Vr.OW, pixels)
+                .setString(0x7FE10010, Vr.LO, "ACME PRIVATE")
+                .setString(0x7FE11001, Vr.LO, "Doe^Trailing PID-TRAILING")
+                .build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DicomWriter.writeFile(out, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+                WriteOptions.DEFAULT);
+        return out.toByteArray();
+    }
+
+    @Test
+    void attributesAfterPixelDataAreStoredAndPixelDataIsCopiedExactly() throws IOException {
+        // Larger than the copy's look-ahead lag, so the boundary logic is exercised, not just the buffer.
+        byte[] pixels = new byte[4 * 1024 * 1024];
+        new java.util.Random(5).nextBytes(pixels);
+        IngestResult result = ingest(withTrailingIdentity(pixels));
+        var record = ((IngestResult.Stored) result).record();
+        DicomFile out;
+        try (InputStream s = store.open(record.objectKey())) {
+            out = DicomReader.read(s, "stored", ReadOptions.EVERYTHING);
+        }
+        assertThat(out.dataset().bytes(Tag.PixelData)).hasValue(pixels);
+        assertThat(out.dataset().string(0x7FE11001)).hasValue("Doe^Trailing PID-TRAILING");
+    }
+
+    @Test
+    void deidentificationReachesAttributesAfterPixelData() throws IOException {
+        pipeline.close();
+        pipeline = new IngestPipeline(Config.defaults().withDataDir(dir), store, catalog, indexed::addAll,
+                org.dpacs.server.deid.Deidentifier.create(
+                        org.dpacs.server.deid.DeidSettings.basic("a-secret-for-the-tests-only"), dir));
+        byte[] pixels = new byte[PixelDataTail.LAG + 12_344];
+        new java.util.Random(6).nextBytes(pixels);
+        IngestResult result = ingest(withTrailingIdentity(pixels));
+        assertThat(result).as(result.toString()).isInstanceOf(IngestResult.Stored.class);
+        var record = ((IngestResult.Stored) result).record();
+        byte[] stored;
+        try (InputStream s = store.open(record.objectKey())) {
+            stored = s.readAllBytes();
+        }
+        String text = new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(text).doesNotContain("Trailing").doesNotContain("PID-TRAILING");
+        DicomFile out = DicomReader.read(new ByteArrayInputStream(stored), "stored", ReadOptions.EVERYTHING);
+        byte[] got = out.dataset().bytes(Tag.PixelData).orElseThrow();
+        assertThat(got.length).isEqualTo(pixels.length);
+        assertThat(java.util.Arrays.mismatch(got, pixels)).as("first differing byte").isEqualTo(-1);
+        assertThat(out.dataset().contains(0x7FE11001)).isFalse();
+    }
+
     @Test
     void resendingTheSameObjectIsAnIdempotentDuplicate() throws IOException {
         byte[] original = sample("MR_small.dcm");

