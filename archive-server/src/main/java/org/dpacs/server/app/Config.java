@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import org.dpacs.server.deid.DeidSettings;
+import org.dpacs.server.dimse.DimseSettings;
 import org.dpacs.server.storage.S3Settings;
 
 /**
@@ -20,7 +22,7 @@ import org.dpacs.server.storage.S3Settings;
 public record Config(String httpHost, int httpPort, int dimsePort, String aeTitle, Path dataDir,
                      Optional<String> publicBaseUrl, List<String> corsOrigins, int qidoDefaultLimit,
                      int qidoMaxLimit, boolean overwrite, long maxHeaderBytes, Optional<S3Settings> s3,
-                     DeidSettings deid) {
+                     DeidSettings deid, DimseSettings dimse) {
 
     public static final String FILE = "dpacs.properties";
 
@@ -74,7 +76,34 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
                 Boolean.parseBoolean(get.apply("dpacs.store.overwrite").orElse("false")),
                 intValue(get, "dpacs.ingest.max.header.bytes", 64 << 20),
                 storage(get),
-                DeidSettings.parse(get));
+                DeidSettings.parse(get),
+                dimse(get));
+    }
+
+    /** The {@code dpacs.dimse.*} settings besides the port; the DIMSE host defaults to the HTTP host. */
+    private static DimseSettings dimse(Function<String, Optional<String>> get) {
+        List<String> callers = get.apply("dpacs.dimse.calling.ae.titles").map(s -> List.of(s.split("\\s*,\\s*")))
+                .orElse(List.of());
+        for (String ae : callers) {
+            if (ae.length() > 16) {
+                throw new IllegalArgumentException("dpacs.dimse.calling.ae.titles (DPACS_DIMSE_CALLING_AE_TITLES) "
+                        + "names '" + ae + "', longer than the 16 characters an AE title may have (PS3.5 6.2)");
+            }
+        }
+        int maxAssociations = intValue(get, "dpacs.dimse.max.associations", 32);
+        int artim = intValue(get, "dpacs.dimse.artim.timeout.seconds", 10);
+        int idle = intValue(get, "dpacs.dimse.idle.timeout.seconds", 60);
+        if (maxAssociations < 1 || artim < 1 || idle < 0) {
+            throw new IllegalArgumentException("dpacs.dimse.max.associations and dpacs.dimse.artim.timeout.seconds "
+                    + "must be >= 1, dpacs.dimse.idle.timeout.seconds >= 0 (0: no idle timeout)");
+        }
+        return new DimseSettings(
+                get.apply("dpacs.dimse.host").or(() -> get.apply("dpacs.http.host")).orElse("127.0.0.1"),
+                callers,
+                maxAssociations,
+                Boolean.parseBoolean(get.apply("dpacs.dimse.accept.unknown.sop.classes").orElse("false")),
+                Duration.ofSeconds(artim),
+                Duration.ofSeconds(idle));
     }
 
     /** {@code dpacs.storage}: {@code file} (default, objects under the data directory) or {@code s3}. */
@@ -117,16 +146,16 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
 
     public Config withHttpPort(int port) {
         return new Config(httpHost, port, dimsePort, aeTitle, dataDir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid, dimse);
     }
 
     public Config withDeid(DeidSettings settings) {
         return new Config(httpHost, httpPort, dimsePort, aeTitle, dataDir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes, s3, settings);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, settings, dimse);
     }
 
     public Config withDataDir(Path dir) {
         return new Config(httpHost, httpPort, dimsePort, aeTitle, dir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid, dimse);
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.dpacs.server.catalog.H2Catalog;
 import org.dpacs.server.deid.Deidentifier;
 import org.dpacs.server.dicomweb.DicomWebResources;
+import org.dpacs.server.dimse.DimseServer;
 import org.dpacs.server.error.HttpErrorMapper;
 import org.dpacs.server.index.IndexCatchUp;
 import org.dpacs.server.index.IndexedInstance;
@@ -37,12 +38,14 @@ public final class DpacsServer implements AutoCloseable {
     private final List<AutoCloseable> opened;
     private final HttpServer http;
     private final URI baseUri;
+    private final DimseServer dimse;
 
-    private DpacsServer(Config config, List<AutoCloseable> opened, HttpServer http, URI baseUri) {
+    private DpacsServer(Config config, List<AutoCloseable> opened, HttpServer http, URI baseUri, DimseServer dimse) {
         this.config = config;
         this.opened = opened;
         this.http = http;
         this.baseUri = baseUri;
+        this.dimse = dimse;
     }
 
     /** Opens the data directory, catches the index up with the catalog, and starts listening. */
@@ -65,6 +68,9 @@ public final class DpacsServer implements AutoCloseable {
             IngestPipeline ingest = new IngestPipeline(config, store, catalog, indexListener(index), deidentifier);
             opened.add(ingest);
             Services services = new Services(config, store, catalog, index, ingest);
+            // Before HTTP: closing `opened` undoes it if HTTP cannot start; closed before the pipeline it feeds.
+            DimseServer dimse = DimseServer.start(services, config.dimse());
+            opened.add(dimse);
 
             ResourceConfig app = new ResourceConfig();
             app.property("jersey.config.server.wadl.disableWadl", true); // DICOMweb has its own capabilities
@@ -84,7 +90,7 @@ public final class DpacsServer implements AutoCloseable {
             URI base = URI.create("http://" + hostForUri(config.httpHost()) + ":" + port + "/");
             LOG.info("dPACS {} serving DICOMweb at {}dicomweb (data in {})", version(), base,
                     config.dataDir().toAbsolutePath());
-            return new DpacsServer(config, opened, http, base);
+            return new DpacsServer(config, opened, http, base, dimse);
         } catch (IOException | RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -145,6 +151,11 @@ public final class DpacsServer implements AutoCloseable {
     /** Where the server listens, e.g. {@code http://127.0.0.1:8080/}; DICOMweb is under {@code dicomweb}. */
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** The DIMSE port actually bound (differs from the configured one when that is 0). */
+    public int dimsePort() {
+        return dimse.port();
     }
 
     public Config config() {

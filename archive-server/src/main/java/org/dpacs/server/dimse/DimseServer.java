@@ -1,0 +1,80 @@
+package org.dpacs.server.dimse;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import org.dpacs.dicom.data.TransferSyntax;
+import org.dpacs.dicom.net.assoc.AcceptorOptions;
+import org.dpacs.dicom.net.assoc.AssociationAcceptor;
+import org.dpacs.dicom.net.assoc.TransferCapabilities;
+import org.dpacs.dicom.net.dimse.CommandField;
+import org.dpacs.dicom.net.dimse.DimseDispatcher;
+import org.dpacs.server.app.Config;
+import org.dpacs.server.app.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DIMSE side of the archive: accepts associations on {@code dpacs.dimse.port} as {@code dpacs.ae.title} and
+ * serves Verification (C-ECHO) and every storage SOP class (C-STORE into the ingest pipeline). docs/dimse.md is
+ * its conformance summary.
+ */
+public final class DimseServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DimseServer.class);
+
+    private final AssociationAcceptor acceptor;
+
+    private DimseServer(AssociationAcceptor acceptor) {
+        this.acceptor = acceptor;
+    }
+
+    /**
+     * Binds {@code dpacs.dimse.port} (0: a free one, see {@link #port()}) and starts accepting, with the AE title of
+     * the configuration and {@code settings} ({@code Config.dimse()}).
+     */
+    public static DimseServer start(Services services, DimseSettings settings) throws IOException {
+        Config config = services.config();
+        AcceptorOptions options = new AcceptorOptions(config.aeTitle(), Set.copyOf(settings.callingAeTitles()),
+                capabilities(settings), settings.maxAssociations(), AcceptorOptions.DEFAULT_MAX_PDU_LENGTH,
+                settings.artimTimeout(), settings.idleTimeout());
+        DimseDispatcher dispatcher = DimseDispatcher.builder()
+                .on(CommandField.C_ECHO_RQ, new CEchoScp())
+                .on(CommandField.C_STORE_RQ, new CStoreScp(services.ingest()::ingest))
+                .build();
+        InetSocketAddress address = new InetSocketAddress(settings.host(), config.dimsePort());
+        AssociationAcceptor acceptor;
+        try {
+            acceptor = AssociationAcceptor.start(address, options, dispatcher);
+        } catch (java.net.BindException e) {
+            throw new IOException("Cannot listen for DIMSE on " + settings.host() + ":" + config.dimsePort() + " ("
+                    + e.getMessage() + "); stop what uses the port or set DPACS_DIMSE_PORT to another one", e);
+        }
+        LOG.info("DIMSE listening on {}:{} as AE title {}", settings.host(), acceptor.port(), config.aeTitle());
+        return new DimseServer(acceptor);
+    }
+
+    /**
+     * Verification in the three uncompressed syntaxes; storage in every transfer syntax the toolkit reads (objects
+     * are stored as they arrive, compressed ones included).
+     */
+    static TransferCapabilities capabilities(DimseSettings settings) {
+        TransferCapabilities.Builder b = TransferCapabilities.builder()
+                .add(TransferCapabilities.VERIFICATION, TransferCapabilities.NATIVE::contains)
+                .addAll(TransferCapabilities.storageSopClasses(), TransferSyntax::isKnown);
+        if (settings.acceptUnknownSopClasses()) {
+            b.acceptUnknownAbstractSyntaxes(TransferSyntax::isKnown);
+        }
+        return b.build();
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return acceptor.port();
+    }
+
+    /** Stops accepting; associations in progress get up to 10 seconds to finish the request they are on. */
+    @Override
+    public void close() {
+        acceptor.close();
+    }
+}
