@@ -134,6 +134,7 @@ public final class DpacsServer implements AutoCloseable {
         ThreadPoolConfig pool = ThreadPoolConfig.defaultConfig().setPoolName("dpacs-http")
                 .setCorePoolSize(16).setMaxPoolSize(64);
         listener.getTransport().setWorkerThreadPoolConfig(pool);
+        listener.registerAddOn(new IgnoreH2cUpgrade());
     }
 
     private static String hostForUri(String host) {
