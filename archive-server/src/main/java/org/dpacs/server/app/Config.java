@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.function.Function;
 import org.dpacs.server.deid.DeidSettings;
 import org.dpacs.server.dimse.DimseSettings;
+import org.dpacs.server.dimse.MoveDestination;
 import org.dpacs.server.storage.S3Settings;
 
 /**
@@ -103,7 +104,8 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
                 maxAssociations,
                 Boolean.parseBoolean(get.apply("dpacs.dimse.accept.unknown.sop.classes").orElse("false")),
                 Duration.ofSeconds(artim),
-                Duration.ofSeconds(idle));
+                Duration.ofSeconds(idle),
+                get.apply("dpacs.dimse.destinations").map(MoveDestination::parse).orElse(Map.of()));
     }
 
     /** {@code dpacs.storage}: {@code file} (default, objects under the data directory) or {@code s3}. */

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DIMSE side of the archive: accepts associations on {@code dpacs.dimse.port} as {@code dpacs.ae.title} and
- * serves Verification (C-ECHO) and every storage SOP class (C-STORE into the ingest pipeline). docs/dimse.md is
- * its conformance summary.
+ * serves Verification (C-ECHO), every storage SOP class (C-STORE into the ingest pipeline) and Query/Retrieve of
+ * the Patient Root and Study Root models (C-FIND on the search index, C-GET and C-MOVE from the object store).
+ * docs/dimse.md is its conformance summary.
  */
 public final class DimseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DimseServer.class);
@@ -37,9 +38,15 @@ public final class DimseServer implements AutoCloseable {
         AcceptorOptions options = new AcceptorOptions(config.aeTitle(), Set.copyOf(settings.callingAeTitles()),
                 capabilities(settings), settings.maxAssociations(), AcceptorOptions.DEFAULT_MAX_PDU_LENGTH,
                 settings.artimTimeout(), settings.idleTimeout());
+        RetrieveScope scope = new RetrieveScope(services.catalog(), services.index(), config.qidoMaxLimit());
+        Suboperations suboperations = new Suboperations(new InstanceSender(services.store()));
         DimseDispatcher dispatcher = DimseDispatcher.builder()
                 .on(CommandField.C_ECHO_RQ, new CEchoScp())
                 .on(CommandField.C_STORE_RQ, new CStoreScp(services.ingest()::ingest))
+                .on(CommandField.C_FIND_RQ, new CFindScp(services.index(), config.aeTitle(), config.qidoMaxLimit()))
+                .on(CommandField.C_GET_RQ, new CGetScp(scope, suboperations))
+                .on(CommandField.C_MOVE_RQ, new CMoveScp(scope, suboperations, config.aeTitle(),
+                        settings.moveDestinations()))
                 .build();
         InetSocketAddress address = new InetSocketAddress(settings.host(), config.dimsePort());
         AssociationAcceptor acceptor;
@@ -54,13 +61,17 @@ public final class DimseServer implements AutoCloseable {
     }
 
     /**
-     * Verification in the three uncompressed syntaxes; storage in every transfer syntax the toolkit reads (objects
-     * are stored as they arrive, compressed ones included).
+     * Verification and Query/Retrieve (FIND, MOVE, GET of Patient Root and Study Root) in the three uncompressed
+     * syntaxes; storage in every transfer syntax the toolkit reads (objects are stored as they arrive, compressed
+     * ones included).
      */
     static TransferCapabilities capabilities(DimseSettings settings) {
         TransferCapabilities.Builder b = TransferCapabilities.builder()
-                .add(TransferCapabilities.VERIFICATION, TransferCapabilities.NATIVE::contains)
-                .addAll(TransferCapabilities.storageSopClasses(), TransferSyntax::isKnown);
+                .add(TransferCapabilities.VERIFICATION, TransferCapabilities.NATIVE::contains);
+        for (QueryModel model : QueryModel.values()) {
+            b.addAll(model.sopClasses(), TransferCapabilities.NATIVE::contains);
+        }
+        b.addAll(TransferCapabilities.storageSopClasses(), TransferSyntax::isKnown);
         if (settings.acceptUnknownSopClasses()) {
             b.acceptUnknownAbstractSyntaxes(TransferSyntax::isKnown);
         }

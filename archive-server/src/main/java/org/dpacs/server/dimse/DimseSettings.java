@@ -2,6 +2,7 @@ package org.dpacs.server.dimse;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The DIMSE settings beyond port and AE title (which are in {@code Config} itself); docs/configuration.md lists the
@@ -14,11 +15,21 @@ import java.util.List;
  *                                ({@code dpacs.dimse.accept.unknown.sop.classes})
  * @param artimTimeout            time a new connection has to send its A-ASSOCIATE-RQ
  * @param idleTimeout             silence after which an association is aborted
+ * @param moveDestinations        the AE titles C-MOVE may send to, with host and port
+ *                                ({@code dpacs.dimse.destinations}, {@code AE1=host:port,AE2=host:port})
  */
 public record DimseSettings(String host, List<String> callingAeTitles, int maxAssociations,
-                            boolean acceptUnknownSopClasses, Duration artimTimeout, Duration idleTimeout) {
+                            boolean acceptUnknownSopClasses, Duration artimTimeout, Duration idleTimeout,
+                            Map<String, MoveDestination> moveDestinations) {
 
     public DimseSettings {
         callingAeTitles = List.copyOf(callingAeTitles);
+        moveDestinations = Map.copyOf(moveDestinations);
+    }
+
+    /** No move destinations. */
+    public DimseSettings(String host, List<String> callingAeTitles, int maxAssociations,
+                         boolean acceptUnknownSopClasses, Duration artimTimeout, Duration idleTimeout) {
+        this(host, callingAeTitles, maxAssociations, acceptUnknownSopClasses, artimTimeout, idleTimeout, Map.of());
     }
 }

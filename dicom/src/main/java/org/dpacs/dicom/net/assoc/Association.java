@@ -168,6 +168,14 @@ public final class Association implements AutoCloseable {
         return Optional.of(pdv);
     }
 
+    /**
+     * Whether the peer has sent something not read yet, without blocking: lets a long operation notice a
+     * C-CANCEL-RQ between its responses (PS3.7 9.3.2.3).
+     */
+    public boolean hasInput() throws IOException {
+        return !pending.isEmpty() || (!closed && reader.available() > 0);
+    }
+
     private Optional<Pdu> readPdu() throws IOException {
         try {
             return reader.read();

@@ -233,9 +233,11 @@ public final class AssociationAcceptor implements AutoCloseable {
         for (PresentationContextRq pc : rq.presentationContexts()) {
             answers.add(options.capabilities().negotiate(pc));
         }
-        // PS3.7 D.3.3.4: the requestor may act as SCU as proposed; acting as SCP (C-GET) is not offered yet.
+        // PS3.7 D.3.3.4: the requestor may act as SCU as proposed, and as SCP (it receives the C-STORE
+        // sub-operations of a C-GET on this association) for the SOP classes we support, i.e. storage.
         List<RoleSelection> roles = rq.userInformation().roleSelections().stream()
-                .map(r -> new RoleSelection(r.sopClassUid(), r.scuRole(), false)).toList();
+                .map(r -> new RoleSelection(r.sopClassUid(), r.scuRole(),
+                        r.scpRole() && options.capabilities().supports(r.sopClassUid()))).toList();
         UserInformation user = UserInformation.of(options.maxPduLength(), FileMetaInformation.IMPLEMENTATION_CLASS_UID,
                 FileMetaInformation.IMPLEMENTATION_VERSION_NAME).withRoleSelections(roles);
         return new AAssociateAc(rq.protocolVersion() & 1, rq.calledAeTitle(), rq.callingAeTitle(),

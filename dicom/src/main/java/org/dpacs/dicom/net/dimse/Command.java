@@ -95,6 +95,17 @@ public record Command(Attributes attributes) {
     }
 
     /**
+     * This C-STORE-RQ as a sub-operation of a C-MOVE (PS3.7 9.3.1.1, PS3.4 C.4.2.3.1): with the AE title that asked
+     * for the move and the message ID of its C-MOVE-RQ.
+     */
+    public Command withMoveOriginator(String aeTitle, int moveMessageId) {
+        return new Command(attributes.toBuilder()
+                .setString(CommandTag.MoveOriginatorApplicationEntityTitle, Vr.AE, aeTitle)
+                .setInts(CommandTag.MoveOriginatorMessageID, Vr.US, moveMessageId)
+                .build());
+    }
+
+    /**
      * The response to {@code request} (PS3.7 9.3): its command field with the response bit, the message ID it
      * answers, the affected SOP class (from the request, else {@code sopClassUid}) and instance, the status and,
      * when given, an Error Comment cut to the 64 characters LO allows.

@@ -14,6 +14,10 @@ public final class CommandTag {
     public static final int Status = 0x00000900;
     public static final int ErrorComment = 0x00000902;
     public static final int AffectedSOPInstanceUID = 0x00001000;
+    public static final int NumberOfRemainingSuboperations = 0x00001020;
+    public static final int NumberOfCompletedSuboperations = 0x00001021;
+    public static final int NumberOfFailedSuboperations = 0x00001022;
+    public static final int NumberOfWarningSuboperations = 0x00001023;
     public static final int MoveOriginatorApplicationEntityTitle = 0x00001030;
     public static final int MoveOriginatorMessageID = 0x00001031;
 

@@ -50,7 +50,7 @@ public final class DimseDispatcher implements AssociationHandler {
         Optional<CommandField> field = rq.field();
         if (field.isPresent() && field.get() == CommandField.C_CANCEL_RQ) {
             m.dataset().close();
-            return; // nothing of ours runs long enough to cancel; C-CANCEL has no response (PS3.7 9.3.2.3)
+            return; // too late: its operation is answered (long ones poll DimseRequest.cancelRequested); no response
         }
         if (field.isEmpty() || !field.get().isRequest()) {
             m.dataset().close();
@@ -58,9 +58,14 @@ public final class DimseDispatcher implements AssociationHandler {
             return;
         }
         DimseResult result = dispatch(association, m, field.get());
-        Command rsp = Command.response(rq, m.context().abstractSyntax(), result.status(), result.comment());
-        DimseWriter.command(association, m.context().id(), rsp);
-        if (result.status() != DimseStatus.SUCCESS) {
+        if (result instanceof DimseResult.Detailed d) {
+            DimseRequest.sendResponse(new DimseRequest(association, m.context(), rq, InputStream.nullInputStream()),
+                    d.status(), d.comment(), d.commandFields(), d.identifier());
+        } else {
+            Command rsp = Command.response(rq, m.context().abstractSyntax(), result.status(), result.comment());
+            DimseWriter.command(association, m.context().id(), rsp);
+        }
+        if (result.status() != DimseStatus.SUCCESS && result.status() != DimseStatus.CANCEL) {
             LOG.log(Level.INFO, "{0} from {1} answered {2}: {3}", rq, association,
                     DimseStatus.toHex(result.status()), result.comment().orElse(""));
         }

@@ -26,6 +26,16 @@ public final class DimseStatus {
     public static final int SOP_CLASS_NOT_SUPPORTED = 0x0122;
     /** PS3.7 C.5: unrecognized operation. */
     public static final int UNRECOGNIZED_OPERATION = 0x0211;
+    /** PS3.4 C.4.2.1.5, C.4.3.1.4: refused, out of resources, unable to perform sub-operations. */
+    public static final int OUT_OF_RESOURCES_SUBOPERATIONS = 0xA702;
+    /** PS3.4 C.4.2.1.5: refused, move destination unknown. */
+    public static final int MOVE_DESTINATION_UNKNOWN = 0xA801;
+    /** PS3.4 C.4.1.1.4: identifier does not match SOP class (the same code as {@link #DATASET_DOES_NOT_MATCH}). */
+    public static final int IDENTIFIER_DOES_NOT_MATCH = 0xA900;
+    /** PS3.4 C.4.1.1.4: unable to process (Cxxx). */
+    public static final int UNABLE_TO_PROCESS = 0xC000;
+    /** PS3.4 C.4.2.1.5, C.4.3.1.4: sub-operations complete, one or more failures or warnings. */
+    public static final int SUBOPERATIONS_COMPLETE_WITH_FAILURES = 0xB000;
     public static final int PENDING = 0xFF00;
     public static final int PENDING_WARNING = 0xFF01;
     public static final int CANCEL = 0xFE00;

@@ -43,9 +43,21 @@ import org.dpacs.dicom.net.pdu.PresentationContextRq;
 public final class StoreScu {
     private final Association association;
     private int nextMessageId = 1;
+    private Optional<String> moveOriginatorAeTitle = Optional.empty();
+    private int moveOriginatorMessageId;
 
     public StoreScu(Association association) {
         this.association = association;
+    }
+
+    /**
+     * Marks every C-STORE-RQ sent from now on as a sub-operation of the C-MOVE {@code moveMessageId} that
+     * {@code aeTitle} asked for (PS3.4 C.4.2.3.1).
+     */
+    public StoreScu moveOriginator(String aeTitle, int moveMessageId) {
+        this.moveOriginatorAeTitle = Optional.of(aeTitle);
+        this.moveOriginatorMessageId = moveMessageId;
+        return this;
     }
 
     /** Writes a data set onto the stream it is given, in the transfer syntax of the context. */
@@ -135,7 +147,9 @@ public final class StoreScu {
         PresentationContext pc = association.contextFor(sopClassUid, transferSyntax)
                 .orElseThrow(() -> new IOException("No presentation context for " + sopClassUid + " in "
                         + transferSyntax + " was accepted by " + association));
-        Command rq = Command.cStoreRq(messageId(), sopClassUid, sopInstanceUid, Command.PRIORITY_MEDIUM);
+        Command plain = Command.cStoreRq(messageId(), sopClassUid, sopInstanceUid, Command.PRIORITY_MEDIUM);
+        Command rq = moveOriginatorAeTitle.map(ae -> plain.withMoveOriginator(ae, moveOriginatorMessageId))
+                .orElse(plain);
         DimseWriter.command(association, pc.id(), rq);
         try (OutputStream out = DimseWriter.dataset(association, pc.id())) {
             writer.writeTo(out);

@@ -46,6 +46,11 @@ public final class PduReader {
     }
 
     /** Bytes consumed so far. */
+    /** Bytes that can be read without blocking (buffered or already arrived); 0 says nothing about the end. */
+    public int available() throws IOException {
+        return in.available();
+    }
+
     public long position() {
         return position;
     }

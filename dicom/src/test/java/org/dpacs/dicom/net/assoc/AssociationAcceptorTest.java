@@ -109,13 +109,15 @@ class AssociationAcceptorTest {
     }
 
     @Test
-    void answersRoleSelectionWithoutOfferingTheScpRole() throws IOException {
+    void offersTheScpRoleOnlyForSupportedSopClasses() throws IOException {
         InetSocketAddress address = start(options());
+        String unsupported = "1.2.840.10008.5.1.4.1.2.2.1"; // Study Root FIND: not in these capabilities
         AAssociateRq rq = new AAssociateRq(1, "DPACS", "GETSCU", AAssociateRq.DICOM_APPLICATION_CONTEXT, contexts(),
-                UserInformation.of(16384, "1.2.3", "X").withRoleSelections(List.of(new RoleSelection(CT, true, true))));
+                UserInformation.of(16384, "1.2.3", "X").withRoleSelections(List.of(new RoleSelection(CT, false, true),
+                        new RoleSelection(unsupported, true, true))));
         try (Association a = AssociationRequestor.open(address, rq, AssociationRequestor.Options.DEFAULT)) {
             assertThat(a.accept().userInformation().roleSelections())
-                    .containsExactly(new RoleSelection(CT, true, false));
+                    .containsExactly(new RoleSelection(CT, false, true), new RoleSelection(unsupported, true, false));
             a.release();
         }
     }
