@@ -29,7 +29,7 @@ import org.dpacs.dicom.io.WriteOptions;
  */
 final class PixelDataTail {
     /** More than the reader ever reads ahead of the element it is on (its buffer is 16 KB). */
-    static final int LAG = 256 * 1024;
+    static final int LAG = 64 * 1024;
     /** The first tag after Pixel Data: the parse of the pixels stops there. */
     private static final int AFTER_PIXEL_DATA = Tag.PixelData + 1;
     /** Values of the pixel part above this stay references (for BulkDataURIs); they are never held. */
@@ -83,7 +83,8 @@ final class PixelDataTail {
      */
     static final class LaggingCopy extends FilterInputStream {
         private final OutputStream out;
-        private byte[] pending = new byte[4 * LAG];
+        /** Grows to what is held (at most LAG plus one read): a small instance never allocates a large buffer. */
+        private byte[] pending = new byte[16 * 1024];
         private int head;
         private int tail;
         /** Bytes read so far, and bytes already handed to {@code out}. */
