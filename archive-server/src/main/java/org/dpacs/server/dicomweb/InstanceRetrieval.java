@@ -13,13 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dpacs.dicom.data.Attributes;
-import org.dpacs.dicom.data.BulkDataRef;
-import org.dpacs.dicom.data.Fragments;
 import org.dpacs.dicom.data.Tag;
 import org.dpacs.dicom.data.TransferSyntax;
 import org.dpacs.dicom.data.Vr;
-import org.dpacs.dicom.io.DicomHandler;
 import org.dpacs.dicom.io.DicomWriter;
+import org.dpacs.dicom.io.ForwardingHandler;
 import org.dpacs.dicom.io.FileMetaInformation;
 import org.dpacs.dicom.io.ReadOptions;
 import org.dpacs.dicom.io.WriteOptions;
@@ -144,20 +142,19 @@ final class InstanceRetrieval {
     }
 
     /** Writes the file header when the parse reaches the data set, then passes every event to a writer. */
-    private static final class Transcoder implements DicomHandler {
+    private static final class Transcoder extends ForwardingHandler {
         private final InstanceRecord record;
-        private final TransferSyntax target;
+        private final TransferSyntax syntax;
         private final OutputStream out;
         private final WriteOptions options;
-        private final DicomWriter writer;
         private Attributes fmi;
 
-        Transcoder(InstanceRecord record, TransferSyntax target, OutputStream out, WriteOptions options) {
+        Transcoder(InstanceRecord record, TransferSyntax syntax, OutputStream out, WriteOptions options) {
+            super(DicomWriter.forEvents(out, syntax, options));
             this.record = record;
-            this.target = target;
+            this.syntax = syntax;
             this.out = out;
             this.options = options;
-            this.writer = DicomWriter.forEvents(out, target, options);
         }
 
         @Override
@@ -168,50 +165,10 @@ final class InstanceRetrieval {
         @Override
         public void startDataset(TransferSyntax source) throws IOException {
             Attributes meta = fmi == null
-                    ? FileMetaInformation.of(record.sopClassUid(), record.sopInstanceUid(), target.uid())
-                    : fmi.toBuilder().setString(Tag.TransferSyntaxUID, Vr.UI, target.uid()).build();
-            DicomWriter.writeFile(out, meta, Attributes.EMPTY, target, options);
-            writer.startDataset(target);
-        }
-
-        @Override
-        public void element(int tag, Vr vr, byte[] value) throws IOException {
-            writer.element(tag, vr, value);
-        }
-
-        @Override
-        public void bulkData(int tag, Vr vr, BulkDataRef ref) throws IOException {
-            writer.bulkData(tag, vr, ref);
-        }
-
-        @Override
-        public void startSequence(int tag, Vr vr) throws IOException {
-            writer.startSequence(tag, vr);
-        }
-
-        @Override
-        public void startItem() throws IOException {
-            writer.startItem();
-        }
-
-        @Override
-        public void endItem() throws IOException {
-            writer.endItem();
-        }
-
-        @Override
-        public void endSequence() throws IOException {
-            writer.endSequence();
-        }
-
-        @Override
-        public void fragments(int tag, Vr vr, Fragments fragments) throws IOException {
-            writer.fragments(tag, vr, fragments);
-        }
-
-        @Override
-        public void endDataset() throws IOException {
-            writer.endDataset();
+                    ? FileMetaInformation.of(record.sopClassUid(), record.sopInstanceUid(), syntax.uid())
+                    : fmi.toBuilder().setString(Tag.TransferSyntaxUID, Vr.UI, syntax.uid()).build();
+            DicomWriter.writeFile(out, meta, Attributes.EMPTY, syntax, options);
+            target.startDataset(syntax);
         }
     }
 }

@@ -8,13 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.dpacs.dicom.data.Attributes;
-import org.dpacs.dicom.data.BulkDataRef;
-import org.dpacs.dicom.data.Fragments;
 import org.dpacs.dicom.data.TransferSyntax;
 import org.dpacs.dicom.data.Vr;
-import org.dpacs.dicom.io.DicomHandler;
 import org.dpacs.dicom.io.DicomReader;
 import org.dpacs.dicom.io.DicomWriter;
+import org.dpacs.dicom.io.ForwardingHandler;
 import org.dpacs.dicom.io.ReadOptions;
 import org.dpacs.dicom.io.WriteOptions;
 import org.dpacs.dicom.net.assoc.Association;
@@ -111,54 +109,21 @@ final class InstanceSender {
     }
 
     /** Every data set event to the writer; the File Meta Information stays behind. */
-    private record Forward(DicomWriter writer, TransferSyntax target) implements DicomHandler {
+    private static final class Forward extends ForwardingHandler {
+        private final TransferSyntax syntax;
+
+        Forward(DicomWriter writer, TransferSyntax syntax) {
+            super(writer);
+            this.syntax = syntax;
+        }
+
         @Override
         public void fileMetaInformation(Attributes fmi) {
         }
 
         @Override
         public void startDataset(TransferSyntax source) throws IOException {
-            writer.startDataset(target);
-        }
-
-        @Override
-        public void element(int tag, Vr vr, byte[] value) throws IOException {
-            writer.element(tag, vr, value);
-        }
-
-        @Override
-        public void bulkData(int tag, Vr vr, BulkDataRef ref) throws IOException {
-            writer.bulkData(tag, vr, ref);
-        }
-
-        @Override
-        public void startSequence(int tag, Vr vr) throws IOException {
-            writer.startSequence(tag, vr);
-        }
-
-        @Override
-        public void startItem() throws IOException {
-            writer.startItem();
-        }
-
-        @Override
-        public void endItem() throws IOException {
-            writer.endItem();
-        }
-
-        @Override
-        public void endSequence() throws IOException {
-            writer.endSequence();
-        }
-
-        @Override
-        public void fragments(int tag, Vr vr, Fragments fragments) throws IOException {
-            writer.fragments(tag, vr, fragments);
-        }
-
-        @Override
-        public void endDataset() throws IOException {
-            writer.endDataset();
+            target.startDataset(syntax);
         }
     }
 
