@@ -13,6 +13,8 @@ public final class Main {
             usage: dpacs COMMAND [ARGS]
             commands:
               dump [--json [--pretty]] FILE   print a DICOM file's attributes (dcmdump format) or its DICOM JSON
+              store [--aet AE] [--aec AE] HOST PORT FILE|DIR...
+                                              send files with C-STORE (as they are, one association)
               help                            print this text
             Run 'dpacs COMMAND --help' for a command's options.
             """;
@@ -35,6 +37,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
             case "dump" -> DicomDump.run(rest, out, err);
+            case "store" -> DicomStore.run(rest, out, err);
             case "help", "-h", "--help" -> {
                 out.print(USAGE);
                 yield 0;
