@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.function.Function;
 import org.dpacs.server.deid.DeidSettings;
 import org.dpacs.server.dimse.DimseSettings;
+import org.dpacs.server.dimse.DimseTls;
 import org.dpacs.server.dimse.MoveDestination;
 import org.dpacs.server.storage.S3Settings;
 
@@ -105,7 +106,9 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
                 Boolean.parseBoolean(get.apply("dpacs.dimse.accept.unknown.sop.classes").orElse("false")),
                 Duration.ofSeconds(artim),
                 Duration.ofSeconds(idle),
-                get.apply("dpacs.dimse.destinations").map(MoveDestination::parse).orElse(Map.of()));
+                get.apply("dpacs.dimse.destinations").map(MoveDestination::parse).orElse(Map.of()),
+                get.apply("dpacs.dimse.tls.keystore").map(keystore -> new DimseTls(port(get, "dpacs.dimse.tls.port",
+                        2762), Path.of(keystore), get.apply("dpacs.dimse.tls.keystore.password").orElse(""))));
     }
 
     /** {@code dpacs.storage}: {@code file} (default, objects under the data directory) or {@code s3}. */

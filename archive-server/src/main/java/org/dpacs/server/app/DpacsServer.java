@@ -155,6 +155,11 @@ public final class DpacsServer implements AutoCloseable {
     }
 
     /** The DIMSE port actually bound (differs from the configured one when that is 0). */
+    public java.util.OptionalInt dimseTlsPort() {
+        return dimse.tlsPort();
+    }
+
+    /** The DIMSE port actually bound. */
     public int dimsePort() {
         return dimse.port();
     }

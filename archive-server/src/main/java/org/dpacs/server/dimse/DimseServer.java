@@ -24,9 +24,11 @@ public final class DimseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DimseServer.class);
 
     private final AssociationAcceptor acceptor;
+    private final AssociationAcceptor tlsAcceptor;
 
-    private DimseServer(AssociationAcceptor acceptor) {
+    private DimseServer(AssociationAcceptor acceptor, AssociationAcceptor tlsAcceptor) {
         this.acceptor = acceptor;
+        this.tlsAcceptor = tlsAcceptor;
     }
 
     /**
@@ -57,7 +59,23 @@ public final class DimseServer implements AutoCloseable {
                     + e.getMessage() + "); stop what uses the port or set DPACS_DIMSE_PORT to another one", e);
         }
         LOG.info("DIMSE listening on {}:{} as AE title {}", settings.host(), acceptor.port(), config.aeTitle());
-        return new DimseServer(acceptor);
+        AssociationAcceptor tls = null;
+        if (settings.tls().isPresent()) {
+            DimseTls t = settings.tls().get();
+            try {
+                tls = AssociationAcceptor.start(new InetSocketAddress(settings.host(), t.port()), options, dispatcher,
+                        t.serverSocketFactory());
+            } catch (java.net.BindException e) {
+                acceptor.close();
+                throw new IOException("Cannot listen for DICOM over TLS on " + settings.host() + ":" + t.port() + " ("
+                        + e.getMessage() + "); stop what uses the port or set DPACS_DIMSE_TLS_PORT", e);
+            } catch (IOException | RuntimeException e) {
+                acceptor.close();
+                throw e;
+            }
+            LOG.info("DIMSE over TLS listening on {}:{} (key store {})", settings.host(), tls.port(), t.keyStore());
+        }
+        return new DimseServer(acceptor, tls);
     }
 
     /**
@@ -83,9 +101,17 @@ public final class DimseServer implements AutoCloseable {
         return acceptor.port();
     }
 
+    /** The TLS port actually bound, when TLS is configured. */
+    public java.util.OptionalInt tlsPort() {
+        return tlsAcceptor == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(tlsAcceptor.port());
+    }
+
     /** Stops accepting; associations in progress get up to 10 seconds to finish the request they are on. */
     @Override
     public void close() {
+        if (tlsAcceptor != null) {
+            tlsAcceptor.close();
+        }
         acceptor.close();
     }
 }

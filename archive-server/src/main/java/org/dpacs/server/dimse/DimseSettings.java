@@ -3,6 +3,7 @@ package org.dpacs.server.dimse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The DIMSE settings beyond port and AE title (which are in {@code Config} itself); docs/configuration.md lists the
@@ -17,10 +18,11 @@ import java.util.Map;
  * @param idleTimeout             silence after which an association is aborted
  * @param moveDestinations        the AE titles C-MOVE may send to, with host and port
  *                                ({@code dpacs.dimse.destinations}, {@code AE1=host:port,AE2=host:port})
+ * @param tls                     the second, TLS port, when a key store is configured ({@code dpacs.dimse.tls.*})
  */
 public record DimseSettings(String host, List<String> callingAeTitles, int maxAssociations,
                             boolean acceptUnknownSopClasses, Duration artimTimeout, Duration idleTimeout,
-                            Map<String, MoveDestination> moveDestinations) {
+                            Map<String, MoveDestination> moveDestinations, Optional<DimseTls> tls) {
 
     public DimseSettings {
         callingAeTitles = List.copyOf(callingAeTitles);
@@ -30,6 +32,7 @@ public record DimseSettings(String host, List<String> callingAeTitles, int maxAs
     /** No move destinations. */
     public DimseSettings(String host, List<String> callingAeTitles, int maxAssociations,
                          boolean acceptUnknownSopClasses, Duration artimTimeout, Duration idleTimeout) {
-        this(host, callingAeTitles, maxAssociations, acceptUnknownSopClasses, artimTimeout, idleTimeout, Map.of());
+        this(host, callingAeTitles, maxAssociations, acceptUnknownSopClasses, artimTimeout, idleTimeout, Map.of(),
+                Optional.empty());
     }
 }

@@ -65,7 +65,18 @@ public final class AssociationAcceptor implements AutoCloseable {
     /** Binds {@code address} (port 0: a free one) and starts accepting. */
     public static AssociationAcceptor start(InetSocketAddress address, AcceptorOptions options,
                                             AssociationHandler handler) throws IOException {
-        ServerSocket server = new ServerSocket();
+        return start(address, options, handler, javax.net.ServerSocketFactory.getDefault());
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, AcceptorOptions, AssociationHandler)}, with sockets from {@code sockets}:
+     * an {@code SSLServerSocketFactory} gives DICOM over TLS (PS3.15 B.1); the handshake happens on the
+     * connection's first read, within the ARTIM timeout.
+     */
+    public static AssociationAcceptor start(InetSocketAddress address, AcceptorOptions options,
+                                            AssociationHandler handler, javax.net.ServerSocketFactory sockets)
+            throws IOException {
+        ServerSocket server = sockets.createServerSocket();
         try {
             server.setReuseAddress(true);
             server.bind(address, 128);
