@@ -173,6 +173,53 @@ class DimseInteropTest {
         Attributes back = retrieve(ds.string(Tag.StudyInstanceUID).orElseThrow(),
                 ds.string(Tag.SeriesInstanceUID).orElseThrow(), ds.string(Tag.SOPInstanceUID).orElseThrow());
         assertThat(differences(ds, back)).as(file.getFileName().toString()).isEmpty();
+        if (SENT_ONCE.add(ds.string(Tag.SOPInstanceUID).orElseThrow())) {
+            Path copy = Files.createTempFile("dpacs-dimse-back-", ".dcm");
+            Files.write(copy, LAST_RETRIEVED.get());
+            PYDICOM_PAIRS.put(copy, file);
+        }
+    }
+
+    private static final java.util.Set<String> SENT_ONCE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The same round trips read by pydicom, an independent reader: what storescu sent is what WADO-RS returns. */
+    @org.junit.jupiter.api.AfterAll
+    static void pydicomAgrees() throws Exception {
+        if (PYDICOM_PAIRS.isEmpty() || !Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            return;
+        }
+        try {
+            Path script = Files.createTempFile("pydicom_compare", ".py");
+            try (InputStream in = DimseInteropTest.class.getResourceAsStream("pydicom_compare.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            StringBuilder pairs = new StringBuilder("[");
+            for (var e : PYDICOM_PAIRS.entrySet()) {
+                pairs.append(pairs.length() > 1 ? "," : "").append("[\"").append(e.getValue()).append("\",\"")
+                        .append(e.getKey()).append("\"]");
+            }
+            Process p = new ProcessBuilder("/usr/bin/python3", script.toString()).start();
+            try (var stdin = p.getOutputStream()) {
+                stdin.write(pairs.append("]").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(err).isZero();
+            List<String> problems = new ArrayList<>();
+            List<String> lines = out.lines().toList();
+            for (String line : lines) {
+                String[] cols = line.split("\t", -1);
+                if (!cols[1].isBlank()) {
+                    problems.add(PYDICOM_PAIRS.get(Path.of(cols[0])).getFileName() + ": " + cols[1]);
+                }
+            }
+            assertThat(lines).hasSize(PYDICOM_PAIRS.size());
+            assertThat(problems).as("pydicom reading the originals and what WADO-RS returned").isEmpty();
+        } finally {
+            for (Path copy : PYDICOM_PAIRS.keySet()) {
+                Files.deleteIfExists(copy);
+            }
+        }
     }
 
     /**
@@ -244,10 +291,18 @@ class DimseInteropTest {
                 + " " + new String(rsp.body(), 0, Math.min(200, rsp.body().length))));
         MultipartReader parts = new MultipartReader(new ByteArrayInputStream(rsp.body()),
                 MultipartReader.boundary(MediaRange.parse(ct).orElseThrow()));
+        byte[] body;
         try (InputStream part = parts.next().orElseThrow().body()) {
-            return DicomReader.read(part, uri.toString(), ReadOptions.EVERYTHING).dataset();
+            body = part.readAllBytes();
         }
+        LAST_RETRIEVED.set(body);
+        return DicomReader.read(new ByteArrayInputStream(body), uri.toString(), ReadOptions.EVERYTHING).dataset();
     }
+
+    /** The last retrieved object's bytes, for the pydicom cross-check. */
+    private static final ThreadLocal<byte[]> LAST_RETRIEVED = new ThreadLocal<>();
+    /** Original file and retrieved copy of every storescu round trip, checked by pydicom at the end. */
+    private static final java.util.Map<Path, Path> PYDICOM_PAIRS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Top-level tags whose values differ. What storescu changes on the way is not a difference (dcmtk's storescp
