@@ -38,6 +38,8 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
                     .setParam("http.socket.timeout", 60_000));
 
     private final String deidProfile;
+    private final Map<String, String> settings = new java.util.LinkedHashMap<>();
+    private final Map<String, String[]> users = new java.util.LinkedHashMap<>();
     private DpacsServer server;
     private S3MockProcess s3;
     private Path dataDir;
@@ -51,6 +53,18 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
     /** A server with the given de-identification profile, e.g. {@code basic} (the product default). */
     DicomWebTarget(String deidProfile) {
         this.deidProfile = deidProfile;
+    }
+
+    /** The server of this target also gets {@code key=value} (e.g. dpacs.deid.burned.in=quarantine). */
+    DicomWebTarget with(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    /** The server of this target knows user {@code name} with {@code role} (user or admin) and {@code password}. */
+    DicomWebTarget withUser(String name, String role, String password) {
+        users.put(name, new String[]{role, password});
+        return this;
     }
 
     @Override
@@ -79,6 +93,12 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
             props.setProperty("dpacs.s3.prefix", "conformance/");
             props.setProperty("dpacs.s3.access.key", "test");
             props.setProperty("dpacs.s3.secret.key", "test");
+        }
+        settings.forEach(props::setProperty);
+        for (Map.Entry<String, String[]> u : users.entrySet()) {
+            org.dpacs.server.access.UserStore.put(dataDir.resolve("access").resolve("users"), u.getKey(),
+                    org.dpacs.server.access.Role.byConfigName(u.getValue()[0]).orElseThrow(),
+                    u.getValue()[1].toCharArray());
         }
         // Map.of(): the developer's DPACS_* environment must not leak into the server under test.
         server = DpacsServer.start(Config.load(props, Map.of()));
@@ -117,6 +137,11 @@ final class DicomWebTarget implements BeforeAllCallback, AfterAllCallback {
     /** An absolute URL under the root: {@code url("studies")}. */
     String url(String relative) {
         return root + "/" + relative;
+    }
+
+    /** The server's base URL (for the /api extensions), e.g. http://127.0.0.1:40123/, with a trailing slash. */
+    String base() {
+        return root.substring(0, root.length() - "dicomweb".length());
     }
 
     /** A REST Assured request with the suite's settings; give it an absolute URL from {@link #url}. */

@@ -24,7 +24,7 @@ import org.dpacs.server.storage.S3Settings;
 public record Config(String httpHost, int httpPort, int dimsePort, String aeTitle, Path dataDir,
                      Optional<String> publicBaseUrl, List<String> corsOrigins, int qidoDefaultLimit,
                      int qidoMaxLimit, boolean overwrite, long maxHeaderBytes, Optional<S3Settings> s3,
-                     DeidSettings deid, DimseSettings dimse) {
+                     DeidSettings deid, DimseSettings dimse, Optional<Path> usersFileSetting) {
 
     public static final String FILE = "dpacs.properties";
 
@@ -65,12 +65,13 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
         if (defaultLimit < 1 || maxLimit < defaultLimit) {
             throw new IllegalArgumentException("dpacs.qido.default.limit must be >= 1 and <= dpacs.qido.max.limit");
         }
+        Path dataDir = Path.of(get.apply("dpacs.data.dir").orElse("data"));
         return new Config(
                 get.apply("dpacs.http.host").orElse("127.0.0.1"),
                 port(get, "dpacs.http.port", 8080),
                 port(get, "dpacs.dimse.port", 11112),
                 aeTitle,
-                Path.of(get.apply("dpacs.data.dir").orElse("data")),
+                dataDir,
                 get.apply("dpacs.public.base.url").map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u),
                 get.apply("dpacs.cors.origins").map(s -> List.of(s.split("\\s*,\\s*"))).orElse(List.of("*")),
                 defaultLimit,
@@ -79,7 +80,8 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
                 intValue(get, "dpacs.ingest.max.header.bytes", 64 << 20),
                 storage(get),
                 DeidSettings.parse(get),
-                dimse(get));
+                dimse(get),
+                get.apply("dpacs.access.users.file").map(Path::of));
     }
 
     /** The {@code dpacs.dimse.*} settings besides the port; the DIMSE host defaults to the HTTP host. */
@@ -149,18 +151,23 @@ public record Config(String httpHost, int httpPort, int dimsePort, String aeTitl
         }
     }
 
+    /** The users file: {@code dpacs.access.users.file}, by default {@code access/users} in the data directory. */
+    public Path usersFile() {
+        return usersFileSetting.orElse(dataDir.resolve("access").resolve("users"));
+    }
+
     public Config withHttpPort(int port) {
         return new Config(httpHost, port, dimsePort, aeTitle, dataDir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid, dimse);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid, dimse, usersFileSetting);
     }
 
     public Config withDeid(DeidSettings settings) {
         return new Config(httpHost, httpPort, dimsePort, aeTitle, dataDir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes, s3, settings, dimse);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, settings, dimse, usersFileSetting);
     }
 
     public Config withDataDir(Path dir) {
         return new Config(httpHost, httpPort, dimsePort, aeTitle, dir, publicBaseUrl, corsOrigins, qidoDefaultLimit,
-                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid, dimse);
+                qidoMaxLimit, overwrite, maxHeaderBytes, s3, deid, dimse, usersFileSetting);
     }
 }

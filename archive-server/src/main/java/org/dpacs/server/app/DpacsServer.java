@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.dpacs.server.catalog.H2Catalog;
-import org.dpacs.server.deid.Deidentifier;
+import org.dpacs.server.access.BasicAuthentication;
+import org.dpacs.server.access.UserStore;
+import org.dpacs.server.deid.DeidAdminResource;
+import org.dpacs.server.deid.DeidSettings;
+import org.dpacs.server.deid.Deidentification;
 import org.dpacs.server.dicomweb.DicomWebResources;
 import org.dpacs.server.dimse.DimseServer;
 import org.dpacs.server.error.HttpErrorMapper;
@@ -60,12 +64,13 @@ public final class DpacsServer implements AutoCloseable {
             StudyIndex index = StudyIndex.open(config.dataDir().resolve("index"));
             opened.add(index);
             IndexCatchUp.run(catalog, store, index);
-            Deidentifier deidentifier = Deidentifier.create(config.deid(), config.dataDir());
-            if (!config.deid().enabled()) {
-                LOG.warn("DE-IDENTIFICATION IS OFF (dpacs.deid.profile=off): instances are stored with the patient's "
-                        + "identity. Use this only inside a trusted network; see docs/deidentification.md");
-            }
-            IngestPipeline ingest = new IngestPipeline(config, store, catalog, indexListener(index), deidentifier);
+            Deidentification deid = Deidentification.create(config.deid(), config.dataDir());
+            warnIfOff(config.deid());
+            UserStore users = UserStore.load(config.usersFile());
+            LOG.info("{} user(s) in {}{}", users.size(), config.usersFile().toAbsolutePath(), users.isEmpty()
+                    ? "; administrators' resources stay closed until 'scripts/run user add NAME admin'" : "");
+            IngestPipeline ingest = new IngestPipeline(config, store, catalog, indexListener(index),
+                    deid.deidentifier());
             opened.add(ingest);
             Services services = new Services(config, store, catalog, index, ingest);
             // Before HTTP: closing `opened` undoes it if HTTP cannot start; closed before the pipeline it feeds.
@@ -75,6 +80,8 @@ public final class DpacsServer implements AutoCloseable {
             ResourceConfig app = new ResourceConfig();
             app.property("jersey.config.server.wadl.disableWadl", true); // DICOMweb has its own capabilities
             DicomWebResources.register(app, services);
+            app.register(new BasicAuthentication(users));
+            app.register(new DeidAdminResource(services.quarantine(), deid.log()));
             app.register(new HttpErrorMapper());
             app.register(new CorsFilter(config.corsOrigins()));
             HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
@@ -95,6 +102,20 @@ public final class DpacsServer implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** Says loudly, at every start, which instances will be stored with the patient's identity. */
+    private static void warnIfOff(DeidSettings deid) {
+        if (!deid.enabled()) {
+            LOG.warn("DE-IDENTIFICATION IS OFF (dpacs.deid.profile=off): instances are stored with the patient's "
+                    + "identity. Use this only inside a trusted network; see docs/deidentification.md");
+        }
+        deid.sources().forEach((source, profile) -> {
+            if (!profile.enabled()) {
+                LOG.warn("DE-IDENTIFICATION IS OFF for {} (dpacs.deid.sources): its instances are stored with the "
+                        + "patient's identity", source);
+            }
+        });
     }
 
     /** Empties the index and rebuilds it from the catalog and the stored objects; the server must not run. */

@@ -1,11 +1,17 @@
 package org.dpacs.server.app;
 
 import java.util.concurrent.CountDownLatch;
+import org.dpacs.server.access.Role;
+import org.dpacs.server.access.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** {@code serve} (default) runs the archive until stopped; {@code reindex} rebuilds the index from the catalog. */
+/**
+ * {@code serve} (default) runs the archive until stopped; {@code reindex} rebuilds the index from the catalog;
+ * {@code user add NAME ROLE} adds or replaces a user (role {@code user} or {@code admin}) in the users file, with
+ * the password read from the terminal or, without one, from the first line of standard input.
+ */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -30,18 +36,48 @@ public final class Main {
                 long n = DpacsServer.reindex(config);
                 LOG.info("Reindexed {} instances from {}", n, config.dataDir().toAbsolutePath());
             }
+            case "user" -> addUser(config, args);
             default -> {
-                LOG.error("Unknown command '{}'; use serve or reindex", command);
+                LOG.error("Unknown command '{}'; use serve, reindex or user add NAME ROLE", command);
                 System.exit(2);
             }
         }
+    }
+
+    private static void addUser(Config config, String[] args) throws java.io.IOException {
+        java.util.Optional<Role> role = args.length == 4 ? Role.byConfigName(args[3]) : java.util.Optional.empty();
+        if (role.isEmpty() || !args[1].equals("add")) {
+            LOG.error("Usage: user add NAME ROLE, ROLE being user or admin");
+            System.exit(2);
+            return;
+        }
+        char[] password;
+        java.io.Console console = System.console();
+        if (console != null) {
+            password = console.readPassword("Password for %s: ", args[2]);
+        } else {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            password = line == null ? new char[0] : line.toCharArray();
+        }
+        try {
+            UserStore.put(config.usersFile(), args[2], role.get(), password);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(2);
+            return;
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+        LOG.info("User {} ({}) saved in {}; restart the server to use it", args[2], role.get().configName(),
+                config.usersFile().toAbsolutePath());
     }
 
     private static void serve(Config config) throws Exception {
         DpacsServer server;
         try {
             server = DpacsServer.start(config);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | IllegalArgumentException e) {
             LOG.error("dPACS did not start: {}", e.getMessage());
             System.exit(1);
             return;

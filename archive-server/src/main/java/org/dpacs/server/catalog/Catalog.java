@@ -30,6 +30,17 @@ public interface Catalog extends AutoCloseable {
 
     long count();
 
+    /** Records an instance held in quarantine, durably (replacing an earlier hold of the same SOP Instance UID). */
+    void hold(QuarantineRecord record);
+
+    /** The instances held in quarantine, oldest first. */
+    List<QuarantineRecord> held();
+
+    Optional<QuarantineRecord> held(String sopInstanceUid);
+
+    /** Forgets a hold (after release or deletion); false when there was none. */
+    boolean unhold(String sopInstanceUid);
+
     @Override
     void close();
 }

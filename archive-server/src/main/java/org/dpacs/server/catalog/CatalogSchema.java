@@ -37,7 +37,24 @@ final class CatalogSchema {
                         stored_at TIMESTAMP(6) WITH TIME ZONE NOT NULL
                     )""",
                     // seq is the primary key, so since() and maxSeq() already walk an index.
-                    "CREATE INDEX IF NOT EXISTS instance_study_series ON instance (study_uid, series_uid)"));
+                    "CREATE INDEX IF NOT EXISTS instance_study_series ON instance (study_uid, series_uid)"),
+            List.of(
+                    // Instances held back for an administrator (burned-in annotation under dpacs.deid.burned.in=
+                    // quarantine). Apart from the instance table, so no query path can publish them by mistake.
+                    """
+                    CREATE TABLE IF NOT EXISTS quarantine (
+                        sop_uid VARCHAR(64) NOT NULL PRIMARY KEY,
+                        study_uid VARCHAR(64) NOT NULL,
+                        series_uid VARCHAR(64) NOT NULL,
+                        sop_class_uid VARCHAR(64) NOT NULL,
+                        transfer_syntax_uid VARCHAR(64) NOT NULL,
+                        object_key VARCHAR(1024) NOT NULL,
+                        size BIGINT NOT NULL,
+                        sha256 VARCHAR(64) NOT NULL,
+                        reason VARCHAR(2000) NOT NULL,
+                        origin VARCHAR(1000) NOT NULL,
+                        held_at TIMESTAMP(6) WITH TIME ZONE NOT NULL
+                    )"""));
 
     /** The schema version this code reads and writes. */
     static final int VERSION = MIGRATIONS.size();

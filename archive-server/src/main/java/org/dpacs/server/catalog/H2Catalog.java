@@ -187,6 +187,98 @@ public final class H2Catalog implements Catalog {
     }
 
     /** Waits for a commit in progress, then closes the database; H2 compacts the file briefly on close. */
+    private static final String HOLD_COLUMNS = "sop_uid, study_uid, series_uid, sop_class_uid, transfer_syntax_uid,"
+            + " object_key, size, sha256, reason, origin, held_at";
+
+    @Override
+    public void hold(QuarantineRecord r) {
+        ensureOpen();
+        commitLock.lock();
+        try (PreparedStatement ps = writer.prepareStatement("MERGE INTO quarantine (" + HOLD_COLUMNS
+                + ") KEY (sop_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.sopInstanceUid());
+            ps.setString(2, r.studyInstanceUid());
+            ps.setString(3, r.seriesInstanceUid());
+            ps.setString(4, r.sopClassUid());
+            ps.setString(5, r.transferSyntaxUid());
+            ps.setString(6, r.objectKey());
+            ps.setLong(7, r.size());
+            ps.setString(8, r.sha256());
+            ps.setString(9, truncate(r.reason(), 2000));
+            ps.setString(10, truncate(r.origin(), 1000));
+            ps.setObject(11, OffsetDateTime.ofInstant(r.heldAt(), ZoneOffset.UTC));
+            ps.executeUpdate();
+            writer.commit();
+            syncIfDurable();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("hold " + r.sopInstanceUid() + " in quarantine", e);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    @Override
+    public List<QuarantineRecord> held() {
+        return holds("list the quarantine", "SELECT " + HOLD_COLUMNS + " FROM quarantine ORDER BY held_at, sop_uid");
+    }
+
+    @Override
+    public Optional<QuarantineRecord> held(String sopInstanceUid) {
+        return holds("read quarantined " + sopInstanceUid, "SELECT " + HOLD_COLUMNS
+                + " FROM quarantine WHERE sop_uid = ?", sopInstanceUid).stream().findFirst();
+    }
+
+    @Override
+    public boolean unhold(String sopInstanceUid) {
+        ensureOpen();
+        commitLock.lock();
+        try (PreparedStatement ps = writer.prepareStatement("DELETE FROM quarantine WHERE sop_uid = ?")) {
+            ps.setString(1, sopInstanceUid);
+            int n = ps.executeUpdate();
+            writer.commit();
+            syncIfDurable();
+            return n > 0;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("release " + sopInstanceUid + " from quarantine", e);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private List<QuarantineRecord> holds(String operation, String sql, Object... params) {
+        ensureOpen();
+        try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<QuarantineRecord> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(new QuarantineRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8),
+                            rs.getString(9), rs.getString(10), rs.getObject(11, OffsetDateTime.class).toInstant()));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw failure(operation, e);
+        }
+    }
+
+    private void syncIfDurable() throws SQLException {
+        if (durability == Durability.POWER_LOSS) {
+            try (Statement s = writer.createStatement()) {
+                s.execute("CHECKPOINT SYNC");
+            }
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
     @Override
     public void close() {
         if (closed) {

@@ -12,7 +12,12 @@ public enum BurnedInPolicy {
     /** Refuse to store it (the sender gets a failure saying why). */
     REJECT,
     /** Store it and say so in the response (STOW-RS Warning Reason B000, a DIMSE warning status). */
-    ACCEPT_WITH_WARNING;
+    ACCEPT_WITH_WARNING,
+    /**
+     * Store it durably but unpublished (not indexed, not retrievable) until an administrator looks at its
+     * pixels and releases or deletes it; the sender gets a warning saying so.
+     */
+    QUARANTINE;
 
     /** Secondary Capture (PS3.4 A.8) and Ultrasound (A.6, A.7, and their retired forms) SOP classes. */
     static final Set<String> SUSPECT_SOP_CLASSES = Set.of(
@@ -30,10 +35,9 @@ public enum BurnedInPolicy {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "reject" -> REJECT;
             case "accept-with-warning", "warn" -> ACCEPT_WITH_WARNING;
-            case "quarantine" -> throw new IllegalArgumentException("dpacs.deid.burned.in=quarantine is not "
-                    + "implemented yet; use reject or accept-with-warning");
+            case "quarantine" -> QUARANTINE;
             default -> throw new IllegalArgumentException("dpacs.deid.burned.in (DPACS_DEID_BURNED_IN) must be "
-                    + "reject or accept-with-warning, got '" + value + "'");
+                    + "reject, quarantine or accept-with-warning, got '" + value + "'");
         };
     }
 }

@@ -3,7 +3,9 @@ package org.dpacs.server.deid;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -15,14 +17,17 @@ import java.util.function.Function;
  *     {@code basic,OPTION,...} with the options of {@link DeidOption#configName()};</li>
  * <li>{@code dpacs.deid.secret} ({@code DPACS_DEID_SECRET}): the key of the pseudonyms and of the encrypted
  *     re-identification log, required when the profile is not off;</li>
- * <li>{@code dpacs.deid.burned.in} ({@code DPACS_DEID_BURNED_IN}): {@code reject} (default) or
- *     {@code accept-with-warning};</li>
+ * <li>{@code dpacs.deid.sources} ({@code DPACS_DEID_SOURCES}): profiles for particular sources, as
+ *     {@code ae:CALLING_AE=PROFILE} or {@code user:NAME=PROFILE} items separated by {@code ;}, each PROFILE
+ *     written like {@code dpacs.deid.profile};</li>
+ * <li>{@code dpacs.deid.burned.in} ({@code DPACS_DEID_BURNED_IN}): {@code reject} (default), {@code quarantine}
+ *     or {@code accept-with-warning};</li>
  * <li>{@code dpacs.deid.safe.private} ({@code DPACS_DEID_SAFE_PRIVATE}): the private attributes the Retain Safe
  *     Private option keeps, as {@code ggggxxee=Private Creator} items separated by {@code ;} (empty by default).</li>
  * </ul>
  */
 public record DeidSettings(boolean enabled, Set<DeidOption> options, Optional<String> secret,
-                           BurnedInPolicy burnedIn, Set<SafePrivate> safePrivate) {
+                           BurnedInPolicy burnedIn, Set<SafePrivate> safePrivate, Map<String, Profile> sources) {
 
     /** Shortest secret accepted: 16 characters is a floor, a random 32-byte value is what the docs ask for. */
     public static final int MIN_SECRET_LENGTH = 16;
@@ -31,10 +36,36 @@ public record DeidSettings(boolean enabled, Set<DeidOption> options, Optional<St
     public record SafePrivate(String creator, int tag) {
     }
 
+    /** A profile: off, or the Basic Profile with {@code options}. */
+    public record Profile(boolean enabled, Set<DeidOption> options) {
+        public Profile {
+            options = Collections.unmodifiableSet(options.isEmpty() ? EnumSet.noneOf(DeidOption.class)
+                    : EnumSet.copyOf(options));
+        }
+
+        public static final Profile OFF = new Profile(false, Set.of());
+    }
+
+    /** The key of a per-source profile for DIMSE requests from {@code callingAeTitle}. */
+    public static String aeSource(String callingAeTitle) {
+        return "ae:" + callingAeTitle;
+    }
+
+    /** The key of a per-source profile for DICOMweb requests authenticated as {@code user}. */
+    public static String userSource(String user) {
+        return "user:" + user;
+    }
+
     public DeidSettings {
         options = Collections.unmodifiableSet(options.isEmpty() ? EnumSet.noneOf(DeidOption.class)
                 : EnumSet.copyOf(options));
         safePrivate = Set.copyOf(safePrivate);
+        sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+    }
+
+    public DeidSettings(boolean enabled, Set<DeidOption> options, Optional<String> secret, BurnedInPolicy burnedIn,
+                        Set<SafePrivate> safePrivate) {
+        this(enabled, options, secret, burnedIn, safePrivate, Map.of());
     }
 
     public static DeidSettings off() {
@@ -46,41 +77,94 @@ public record DeidSettings(boolean enabled, Set<DeidOption> options, Optional<St
     }
 
     public DeidSettings withBurnedIn(BurnedInPolicy policy) {
-        return new DeidSettings(enabled, options, secret, policy, safePrivate);
+        return new DeidSettings(enabled, options, secret, policy, safePrivate, sources);
     }
 
     public DeidSettings withSafePrivate(Set<SafePrivate> safe) {
-        return new DeidSettings(enabled, options, secret, burnedIn, safe);
+        return new DeidSettings(enabled, options, secret, burnedIn, safe, sources);
+    }
+
+    /** The same settings with a profile for the source {@code key} ({@link #aeSource}, {@link #userSource}). */
+    public DeidSettings withSource(String key, Profile profile) {
+        Map<String, Profile> more = new LinkedHashMap<>(sources);
+        more.put(key, profile);
+        return new DeidSettings(enabled, options, secret, burnedIn, safePrivate, more);
+    }
+
+    /** The server default profile. */
+    public Profile defaultProfile() {
+        return new Profile(enabled, options);
+    }
+
+    /** Whether any profile, the default or a source's, de-identifies (and so needs the secret). */
+    public boolean anyEnabled() {
+        return enabled || sources.values().stream().anyMatch(Profile::enabled);
     }
 
     /** Reads the keys above through {@code get} (which applies the environment-over-properties rule of Config). */
     public static DeidSettings parse(Function<String, Optional<String>> get) {
-        String profile = get.apply("dpacs.deid.profile").orElse("basic").toLowerCase(Locale.ROOT);
+        Profile profile = parseProfile("dpacs.deid.profile (DPACS_DEID_PROFILE)",
+                get.apply("dpacs.deid.profile").orElse("basic"));
         BurnedInPolicy burnedIn = BurnedInPolicy.parse(get.apply("dpacs.deid.burned.in").orElse("reject"));
         Set<SafePrivate> safe = parseSafePrivate(get.apply("dpacs.deid.safe.private").orElse(""));
-        Optional<String> secret = get.apply("dpacs.deid.secret");
+        Map<String, Profile> sources = parseSources(get.apply("dpacs.deid.sources").orElse(""));
+        return new DeidSettings(profile.enabled(), profile.options(), get.apply("dpacs.deid.secret"), burnedIn, safe,
+                sources);
+    }
+
+    /** {@code off}, {@code basic}, or {@code basic,OPTION,...}; {@code key} names the setting in messages. */
+    static Profile parseProfile(String key, String value) {
+        String profile = value.strip().toLowerCase(Locale.ROOT);
         if (profile.equals("off")) {
-            return new DeidSettings(false, Set.of(), secret, burnedIn, safe);
+            return Profile.OFF;
         }
         String[] parts = profile.split("\\s*,\\s*");
         if (!parts[0].equals("basic")) {
-            throw new IllegalArgumentException("dpacs.deid.profile (DPACS_DEID_PROFILE) must be off, basic, or basic "
-                    + "followed by options (e.g. basic,retain-uids), got '" + profile + "'");
+            throw new IllegalArgumentException(key + " must be off, basic, or basic followed by options "
+                    + "(e.g. basic,retain-uids), got '" + value + "'");
         }
         Set<DeidOption> options = EnumSet.noneOf(DeidOption.class);
         for (int i = 1; i < parts.length; i++) {
             String name = parts[i];
             options.add(DeidOption.byConfigName(name).orElseThrow(() -> new IllegalArgumentException(
-                    "dpacs.deid.profile: unknown option '" + name + "'; the options are "
+                    key + ": unknown option '" + name + "'; the options are "
                             + String.join(", ", java.util.Arrays.stream(DeidOption.values())
                             .map(DeidOption::configName).toList()))));
         }
         if (options.contains(DeidOption.RETAIN_LONGITUDINAL_FULL_DATES)
                 && options.contains(DeidOption.RETAIN_LONGITUDINAL_MODIFIED_DATES)) {
-            throw new IllegalArgumentException("dpacs.deid.profile: retain-longitudinal-full-dates and "
+            throw new IllegalArgumentException(key + ": retain-longitudinal-full-dates and "
                     + "retain-longitudinal-modified-dates exclude each other; choose one");
         }
-        return new DeidSettings(true, options, secret, burnedIn, safe);
+        return new Profile(true, options);
+    }
+
+    /** {@code ae:CT01=basic,retain-uids; user:alice=off}: AE titles and user names keep their case. */
+    private static Map<String, Profile> parseSources(String value) {
+        Map<String, Profile> out = new LinkedHashMap<>();
+        for (String item : value.split(";")) {
+            String s = item.strip();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int eq = s.indexOf('=');
+            int colon = s.indexOf(':');
+            String kind = colon < 0 ? "" : s.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String name = colon < 0 || eq < colon ? "" : s.substring(colon + 1, eq).strip();
+            if (eq < 0 || name.isEmpty() || !(kind.equals("ae") || kind.equals("user"))) {
+                throw new IllegalArgumentException("dpacs.deid.sources (DPACS_DEID_SOURCES): '" + s + "' is not "
+                        + "ae:CALLING_AE=PROFILE or user:NAME=PROFILE, e.g. ae:CT01=basic,retain-uids");
+            }
+            if (kind.equals("ae") && name.length() > 16) {
+                throw new IllegalArgumentException("dpacs.deid.sources: AE title '" + name + "' is longer than 16 "
+                        + "characters (PS3.5 6.2)");
+            }
+            String key = kind.equals("ae") ? aeSource(name) : userSource(name);
+            if (out.put(key, parseProfile("dpacs.deid.sources (" + key + ")", s.substring(eq + 1))) != null) {
+                throw new IllegalArgumentException("dpacs.deid.sources names " + key + " twice; keep one");
+            }
+        }
+        return out;
     }
 
     private static Set<SafePrivate> parseSafePrivate(String value) {

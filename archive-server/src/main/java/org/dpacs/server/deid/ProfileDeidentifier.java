@@ -18,6 +18,7 @@ import org.dpacs.dicom.data.Sequence;
 import org.dpacs.dicom.data.Tag;
 import org.dpacs.dicom.data.TextValues;
 import org.dpacs.dicom.data.Vr;
+import org.dpacs.server.access.Origin;
 
 /**
  * The Basic Application Level Confidentiality Profile of PS3.15 E.1, with the options of E.3, applied to the
@@ -67,16 +68,25 @@ final class ProfileDeidentifier implements Deidentifier {
     }
 
     @Override
-    public DeidResult deidentify(Attributes header, String source) {
+    public DeidResult deidentify(Attributes header, Origin origin) {
         List<String> warnings = new ArrayList<>();
         Optional<String> burnedIn = burnedInReason(header);
+        Optional<String> hold = Optional.empty();
         if (burnedIn.isPresent()) {
-            if (settings.burnedIn() == BurnedInPolicy.REJECT) {
-                return new DeidResult.Refused(burnedIn.get() + ", and de-identification cannot remove text from "
-                        + "pixels; the instance was not stored (the operator may set dpacs.deid.burned.in="
-                        + "accept-with-warning)");
+            switch (settings.burnedIn()) {
+                case REJECT -> {
+                    return new DeidResult.Refused(burnedIn.get() + ", and de-identification cannot remove text "
+                            + "from pixels; the instance was not stored (the operator may set dpacs.deid.burned.in="
+                            + "quarantine or accept-with-warning)");
+                }
+                case QUARANTINE -> {
+                    hold = Optional.of(burnedIn.get() + ", and de-identification cannot remove text from pixels");
+                    warnings.add(hold.get() + "; held in quarantine, not retrievable until an administrator "
+                            + "releases it");
+                }
+                case ACCEPT_WITH_WARNING -> warnings.add(burnedIn.get()
+                        + "; stored with its pixel data unchanged, which may show identifying text");
             }
-            warnings.add(burnedIn.get() + "; stored with its pixel data unchanged, which may show identifying text");
         }
         String patientId = header.string(Tag.PatientID).orElse("");
         String patientKey = Pseudonyms.patientKey(patientId, header.string(IssuerOfPatientID).orElse(""),
@@ -95,10 +105,39 @@ final class ProfileDeidentifier implements Deidentifier {
                 "original-birth-date=" + header.string(PatientBirthDate).orElse(""),
                 "original-study=" + study,
                 "study=" + out.string(Tag.StudyInstanceUID).orElse(""),
-                "source=" + source));
+                "source=" + origin));
         warnings.add("De-identified on arrival (" + methodDescription() + "): " + run.removed + " attributes removed, "
                 + run.replaced + " replaced; Patient ID and Patient's Name are pseudonyms");
-        return new DeidResult.Deidentified(out, warnings);
+        return new DeidResult.Deidentified(out, warnings, changed(header, out), hold);
+    }
+
+    /** The top-level attributes of {@code in} that {@code out} lacks or holds with another value, as in {@code in}. */
+    private static Attributes changed(Attributes in, Attributes out) {
+        Attributes.Builder b = new Attributes.Builder(in.charset());
+        for (int i = 0; i < in.size(); i++) {
+            int tag = in.tagAt(i);
+            int j = out.indexOf(tag);
+            Object before = in.valueAt(i);
+            boolean same = j >= 0 && out.vrAt(j) == in.vrAt(i) && (before instanceof byte[] x
+                    ? out.valueAt(j) instanceof byte[] y && java.util.Arrays.equals(x, y)
+                    : before.equals(out.valueAt(j)));
+            if (!same && (tag & 0xFFFF) != 0) {
+                b.set(tag, in.vrAt(i), before);
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * Attributes after Pixel Data, cleaned as part of the instance whose {@code header} (as it arrived) names the
+     * patient: the same date shift and free-text identifiers, no second re-identification record.
+     */
+    @Override
+    public Attributes deidentifyTrailing(Attributes header, Attributes trailing, Origin origin) {
+        String patientKey = Pseudonyms.patientKey(header.string(Tag.PatientID).orElse(""),
+                header.string(IssuerOfPatientID).orElse(""), header.text(Tag.PatientName).orElse(""),
+                header.string(PatientBirthDate).orElse(""));
+        return clean(trailing, new Run(patientKey, scrubber(header)), false, false);
     }
 
     /** The state of one instance's pass: its patient, what identifies it in free text, counters. */
@@ -155,6 +194,8 @@ final class ProfileDeidentifier implements Deidentifier {
                 case D -> {
                     if (value instanceof Sequence s) {
                         b.set(tag, vr, cleanItems(s, run, scrubAll, inContent || tag == ContentSequence));
+                    } else if (value instanceof byte[] bytes && bytes.length == 0) {
+                        b.set(tag, vr, value); // an empty value tells nothing; a dummy would only invent one
                     } else {
                         b.set(tag, vr, dummy(vr, ds, tag));
                         run.replaced++;

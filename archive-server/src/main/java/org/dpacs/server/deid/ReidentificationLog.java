@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * The mapping from pseudonyms back to identities, for authorised re-identification: an append-only file of
  * lines, each one record encrypted with AES-256-GCM under a key derived from the operator's secret (a fresh
  * 96-bit nonce per line). Without the secret the file reads as noise; with it, {@link #read} gives the records.
- * No network path serves it yet; an administrator reads it with the secret (see docs/deidentification.md).
+ * Administrators read it through {@code GET /api/admin/reidentification} (see docs/deidentification.md).
  */
 public final class ReidentificationLog {
     private static final int NONCE_BYTES = 12;
@@ -75,9 +75,31 @@ public final class ReidentificationLog {
         }
     }
 
+    /** Every record, decrypted, as its fields (patient-id, original-patient-id, study, original-study, ...). */
+    public synchronized List<java.util.Map<String, String>> records() throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<java.util.Map<String, String>> out = new ArrayList<>();
+        for (String line : read(file, key)) {
+            java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+            for (String field : line.split("\t")) {
+                int eq = field.indexOf('=');
+                if (eq > 0) {
+                    fields.put(field.substring(0, eq), field.substring(eq + 1));
+                }
+            }
+            out.add(fields);
+        }
+        return out;
+    }
+
     /** Decrypts every record of {@code file} with {@code secret}; fails if a line was altered or the secret is wrong. */
     public static List<String> read(Path file, String secret) throws IOException {
-        SecretKeySpec key = keyFor(secret);
+        return read(file, keyFor(secret));
+    }
+
+    private static List<String> read(Path file, SecretKeySpec key) throws IOException {
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
             if (line.isBlank()) {

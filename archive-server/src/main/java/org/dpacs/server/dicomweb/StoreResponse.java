@@ -24,6 +24,11 @@ import org.dpacs.server.ingest.IngestResult;
  * <ul>
  * <li>Stored: a Referenced SOP Sequence item with the instance's Retrieve URL; Warning Reason B000 (Coercion of
  *     Data Elements, Table I.2-1) when the pipeline reported warnings, whose texts go to the Warning header.</li>
+ * <li>Stored after de-identification: the item also carries an Original Attributes Sequence (Type 3 in Table
+ *     I.1-1) with the attributes removed or replaced, as they arrived, so the sender can tie its instance to the
+ *     pseudonymised one. It goes back only to the sender, who had those values; it is never stored.</li>
+ * <li>Quarantined: a Referenced SOP Sequence item with Warning Reason B000 and an empty Retrieve URL (Type 2):
+ *     the instance is durable but not retrievable until an administrator releases it.</li>
  * <li>Duplicate (the identical object was already stored): a plain Referenced SOP Sequence item, no warning.
  *     Nothing was coerced or discarded, so no I.2-1 code fits, and a client that retries after a lost
  *     response must see the same success as the first time. Orthanc answers a re-sent instance the same way
@@ -47,11 +52,21 @@ public final class StoreResponse {
     static final int FailureReason = 0x00081197;
     static final int FailedSOPSequence = 0x00081198;
     static final int ReferencedSOPSequence = 0x00081199;
+    /** PS3.3 C.12.1 (SOP Common), used by PS3.18 Table I.1-1. */
+    static final int OriginalAttributesSequence = 0x04000561;
+    static final int AttributeModificationDateTime = 0x04000562;
+    static final int ModifyingSystem = 0x04000563;
+    static final int SourceOfPreviousValues = 0x04000564;
+    static final int ReasonForTheAttributeModification = 0x04000565;
+    static final int ModifiedAttributesSequence = 0x04000550;
+    private static final java.time.format.DateTimeFormatter DT =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSSSSZ");
     /** PS3.18 Table I.2-1. */
     public static final int COERCION_OF_DATA_ELEMENTS = 0xB000;
 
     private final RetrieveUrls urls;
     private final Optional<String> studyOfRequest;
+    private final String modifyingSystem;
     private final List<Attributes> referenced = new ArrayList<>();
     private final List<Attributes> failed = new ArrayList<>();
     private final Set<String> studies = new LinkedHashSet<>();
@@ -59,16 +74,25 @@ public final class StoreResponse {
     private final Set<FailureKind> failureKinds = java.util.EnumSet.noneOf(FailureKind.class);
     private boolean warnings;
 
-    /** {@code base} is the DICOMweb root for Retrieve URLs; {@code study} is the study of the target URI, if any. */
-    public StoreResponse(String base, Optional<String> study) {
+    /**
+     * {@code base} is the DICOMweb root for Retrieve URLs; {@code study} is the study of the target URI, if any;
+     * {@code modifyingSystem} names this server in Original Attributes Sequence items (its AE title).
+     */
+    public StoreResponse(String base, Optional<String> study, String modifyingSystem) {
         this.urls = new RetrieveUrls(base);
         this.studyOfRequest = study;
+        this.modifyingSystem = modifyingSystem;
+    }
+
+    public StoreResponse(String base, Optional<String> study) {
+        this(base, study, "DPACS");
     }
 
     public void add(IngestResult result) {
         switch (result) {
-            case IngestResult.Stored s -> stored(s.record(), s.warnings());
-            case IngestResult.Duplicate d -> stored(d.record(), List.of());
+            case IngestResult.Stored s -> stored(s.record(), s.warnings(), s.original());
+            case IngestResult.Quarantined q -> quarantined(q);
+            case IngestResult.Duplicate d -> stored(d.record(), List.of(), Attributes.EMPTY);
             case IngestResult.Rejected r -> failed(r.kind(), r.failureReason(), r.message(), r.sopClassUid(),
                     r.sopInstanceUid());
         }
@@ -86,18 +110,42 @@ public final class StoreResponse {
         messages.add(sopInstance.map(uid -> uid + ": ").orElse("") + message);
     }
 
-    private void stored(InstanceRecord r, List<String> warningTexts) {
+    private void stored(InstanceRecord r, List<String> warningTexts, Attributes original) {
         Attributes.Builder item = new Attributes.Builder()
                 .setString(ReferencedSOPClassUID, Vr.UI, r.sopClassUid())
                 .setString(ReferencedSOPInstanceUID, Vr.UI, r.sopInstanceUid())
                 .setString(RetrieveURL, Vr.UR, urls.instance(r));
+        warn(item, r.sopInstanceUid(), warningTexts, original);
+        referenced.add(item.build());
+        studies.add(r.studyInstanceUid());
+    }
+
+    private void quarantined(IngestResult.Quarantined q) {
+        Attributes.Builder item = new Attributes.Builder()
+                .setString(ReferencedSOPClassUID, Vr.UI, q.record().sopClassUid())
+                .setString(ReferencedSOPInstanceUID, Vr.UI, q.record().sopInstanceUid())
+                .setString(RetrieveURL, Vr.UR, "");
+        warn(item, q.record().sopInstanceUid(), q.warnings(), q.original());
+        referenced.add(item.build());
+    }
+
+    private void warn(Attributes.Builder item, String sop, List<String> warningTexts, Attributes original) {
         if (!warningTexts.isEmpty()) {
             item.setInts(WarningReason, Vr.US, COERCION_OF_DATA_ELEMENTS);
             warnings = true;
-            warningTexts.forEach(w -> messages.add(r.sopInstanceUid() + ": " + w));
+            warningTexts.forEach(w -> messages.add(sop + ": " + w));
         }
-        referenced.add(item.build());
-        studies.add(r.studyInstanceUid());
+        if (!original.isEmpty()) {
+            Attributes modification = new Attributes.Builder()
+                    .setString(SourceOfPreviousValues, Vr.LO)
+                    .setString(AttributeModificationDateTime, Vr.DT,
+                            java.time.OffsetDateTime.now().format(DT))
+                    .setString(ModifyingSystem, Vr.LO, modifyingSystem)
+                    .setString(ReasonForTheAttributeModification, Vr.CS, "COERCE")
+                    .set(ModifiedAttributesSequence, Vr.SQ, new Sequence(List.of(original)))
+                    .build();
+            item.set(OriginalAttributesSequence, Vr.SQ, new Sequence(List.of(modification)));
+        }
     }
 
     public boolean isEmpty() {

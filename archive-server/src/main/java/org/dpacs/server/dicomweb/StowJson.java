@@ -29,6 +29,7 @@ import org.dpacs.dicom.json.TagPath;
 import org.dpacs.server.dicomweb.MultipartReader.Part;
 import org.dpacs.server.error.FailureKind;
 import org.dpacs.server.ingest.FailureReason;
+import org.dpacs.server.access.Origin;
 import org.dpacs.server.ingest.IngestRequest;
 import org.dpacs.server.ingest.IngestResult;
 import org.slf4j.Logger;
@@ -81,7 +82,8 @@ final class StowJson {
         }
     }
 
-    void store(MultipartReader reader, Optional<String> study, StoreResponse response) throws IOException {
+    void store(MultipartReader reader, Optional<String> study, Origin origin, StoreResponse response)
+            throws IOException {
         Optional<Part> first = reader.next();
         if (first.isEmpty()) {
             return;
@@ -107,7 +109,7 @@ final class StowJson {
                 boolean array = t == JsonToken.START_ARRAY;
                 for (t = array ? parser.nextToken() : t; t == JsonToken.START_OBJECT;
                      t = array ? parser.nextToken() : null) {
-                    if (!instance(parser, parts, bulk, study, response)) {
+                    if (!instance(parser, parts, bulk, study, origin, response)) {
                         return;
                     }
                 }
@@ -150,6 +152,7 @@ final class StowJson {
 
     /** Reads, writes and ingests one data set; false when the JSON cannot be read further. */
     private boolean instance(JsonParser parser, Map<String, List<Bulk>> parts, Path bulk, Optional<String> study,
+                             Origin origin,
                              StoreResponse response) throws IOException {
         List<String> problems = new ArrayList<>();
         String[] transferSyntax = {DicomMediaTypes.EXPLICIT_VR_LE};
@@ -187,7 +190,7 @@ final class StowJson {
                 DicomWriter.writeFile(out, ds, TransferSyntax.of(transferSyntax[0]), WriteOptions.DEFAULT);
             }
             try (InputStream in = Files.newInputStream(part10)) {
-                response.add(ingest.apply(new IngestRequest(in, StowResource.SOURCE, study)));
+                response.add(ingest.apply(new IngestRequest(in, origin, study)));
             }
         } finally {
             Files.deleteIfExists(part10);

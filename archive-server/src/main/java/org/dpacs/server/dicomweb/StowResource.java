@@ -6,6 +6,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -23,6 +24,8 @@ import org.dpacs.server.dicomweb.MultipartReader.Part;
 import org.dpacs.server.error.DpacsException;
 import org.dpacs.server.error.FailureKind;
 import org.dpacs.server.ingest.FailureReason;
+import org.dpacs.server.access.Caller;
+import org.dpacs.server.access.Origin;
 import org.dpacs.server.ingest.IngestRequest;
 import org.dpacs.server.ingest.IngestResult;
 
@@ -51,6 +54,8 @@ public final class StowResource {
     private HttpHeaders headers;
     @Context
     private UriInfo uriInfo;
+    @Context
+    private SecurityContext security;
 
     public StowResource(Services services) {
         this(services, request -> services.ingest().ingest(request));
@@ -96,12 +101,14 @@ public final class StowResource {
             throw DpacsException.badRequest(e.getMessage());
         }
         StoreResponse response = new StoreResponse(BaseUrl.of(services.config().publicBaseUrl(), headers, uriInfo),
-                study);
+                study, services.config().aeTitle());
+        // Read here, on the request's thread: the parts are ingested on threads of their own.
+        Origin origin = Origin.http(SOURCE, Caller.of(security).map(Caller::name));
         try {
             if (type.equals(DicomMediaTypes.DICOM)) {
-                storeInstances(reader, study, response);
+                storeInstances(reader, study, origin, response);
             } else {
-                new StowJson(tempDir(services), ingest).store(reader, study, response);
+                new StowJson(tempDir(services), ingest).store(reader, study, origin, response);
             }
         } catch (MultipartException e) {
             if (response.isEmpty()) {
@@ -124,7 +131,8 @@ public final class StowResource {
      * answers keep the order of the parts; a part never waits for another, except one with the same SOP
      * Instance UID, which the pipeline serialises.
      */
-    private void storeInstances(MultipartReader reader, Optional<String> study, StoreResponse response)
+    private void storeInstances(MultipartReader reader, Optional<String> study, Origin origin,
+                                StoreResponse response)
             throws IOException {
         List<CompletableFuture<IngestResult>> results = new ArrayList<>();
         try {
@@ -140,7 +148,7 @@ public final class StowResource {
                 WatchedPart in = new WatchedPart(part.get().body());
                 CompletableFuture<IngestResult> result = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return ingest.apply(new IngestRequest(in, SOURCE, study));
+                        return ingest.apply(new IngestRequest(in, origin, study));
                     } finally {
                         in.consumed.complete(null);
                     }

@@ -19,6 +19,7 @@ import org.dpacs.dicom.net.dimse.DimseHandler;
 import org.dpacs.dicom.net.dimse.DimseRequest;
 import org.dpacs.dicom.net.dimse.DimseResult;
 import org.dpacs.dicom.net.dimse.DimseStatus;
+import org.dpacs.server.access.Origin;
 import org.dpacs.server.ingest.IngestRequest;
 import org.dpacs.server.ingest.IngestResult;
 
@@ -49,13 +50,18 @@ final class CStoreScp implements DimseHandler {
                 .setString(Tag.SourceApplicationEntityTitle, Vr.AE, request.association().callingAeTitle())
                 .build();
         InputStream part10 = new SequenceInputStream(new ByteArrayInputStream(header(fmi)), request.dataset());
-        String source = "DIMSE " + request.association();
-        IngestResult result = ingest.apply(new IngestRequest(part10, source, Optional.empty()));
+        Origin origin = Origin.dimse(request.association().callingAeTitle(), request.association().toString());
+        IngestResult result = ingest.apply(new IngestRequest(part10, origin, Optional.empty()));
         return switch (result) {
             case IngestResult.Stored s when s.warnings().isEmpty() -> DimseResult.success();
             case IngestResult.Stored s -> new DimseResult.Warning(DimseStatus.WARNING_COERCION,
                     String.join("; ", s.warnings()));
             case IngestResult.Duplicate d -> DimseResult.success(); // an identical re-send: already durable
+            // Durable, so not a failure the SCU should retry; the warning says it is not yet retrievable.
+            // Error Comment is LO (64 characters): lead with what the sender must know.
+            case IngestResult.Quarantined q -> new DimseResult.Warning(DimseStatus.WARNING_COERCION,
+                    "Held in quarantine for burned-in text; an admin must release it; "
+                            + String.join("; ", q.warnings()));
             case IngestResult.Rejected r -> new DimseResult.Failure(r.kind().dimseStatus(), r.message());
         };
     }

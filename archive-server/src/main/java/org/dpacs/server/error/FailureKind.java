@@ -21,6 +21,10 @@ public enum FailureKind {
     /** No representation matches the Accept header. */
     NOT_ACCEPTABLE(406, 0xC000),
     NOT_FOUND(404, 0xC000),
+    /** No credentials, or wrong ones (PS3.7 C.5.x: 0x0124 refused, not authorized). */
+    UNAUTHENTICATED(401, 0x0124),
+    /** The caller is known but not allowed this (an administrator's resource asked for by a user). */
+    FORBIDDEN(403, 0x0124),
     /** Storage is full or unavailable (PS3.7 C.4.2: 0xA700 out of resources). */
     OUT_OF_RESOURCES(503, 0xA700),
     /** Anything unexpected: our bug or an I/O failure (0x0110 processing failure). */

@@ -23,7 +23,12 @@ public final class HttpErrorMapper implements ExceptionMapper<Throwable> {
             if (d.kind() == FailureKind.PROCESSING_FAILURE) {
                 LOG.error("Request failed: {}", d.getMessage(), d);
             }
-            return text(d.kind().httpStatus(), d.getMessage());
+            Response r = text(d.kind().httpStatus(), d.getMessage());
+            if (d.kind() == FailureKind.UNAUTHENTICATED) {
+                return Response.fromResponse(r).header("WWW-Authenticate", "Basic realm=\"dPACS\", charset=\"UTF-8\"")
+                        .build();
+            }
+            return r;
         }
         if (e instanceof WebApplicationException w) {
             Response r = w.getResponse();

@@ -26,6 +26,7 @@ import org.dpacs.dicom.io.WriteOptions;
 import org.dpacs.server.app.Config;
 import org.dpacs.server.catalog.Catalog;
 import org.dpacs.server.catalog.InstanceRecord;
+import org.dpacs.server.catalog.QuarantineRecord;
 import org.dpacs.server.deid.DeidResult;
 import org.dpacs.server.deid.Deidentifier;
 import org.dpacs.server.error.DpacsException;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
     private static final int LOCK_STRIPES = 256;
+    /** Object key prefix of instances held in quarantine. */
+    public static final String QUARANTINE_PREFIX = "quarantine/";
 
     private final Config config;
     private final ObjectStore store;
@@ -97,7 +100,7 @@ public final class IngestPipeline implements AutoCloseable {
     }
 
     private IngestResult doIngest(IngestRequest request) throws IOException {
-        try (DicomReader reader = new DicomReader(request.input(), request.source(),
+        try (DicomReader reader = new DicomReader(request.input(), request.source().toString(),
                 ReadOptions.DEFAULT.withStopAt(Tag.PixelData).withMaxBytes(config.maxHeaderBytes()))) {
             return ingestWith(reader, request);
         }
@@ -147,7 +150,9 @@ public final class IngestPipeline implements AutoCloseable {
         String study = stored.string(Tag.StudyInstanceUID).orElseThrow();
         String series = stored.string(Tag.SeriesInstanceUID).orElseThrow();
         String sop = stored.string(Tag.SOPInstanceUID).orElseThrow();
-        String key = study + "/" + series + "/" + sop + ".dcm";
+        boolean held = deidentified.hold().isPresent();
+        // Held instances live under their own prefix, so no listing of the published tree ever meets them.
+        String key = (held ? QUARANTINE_PREFIX : "") + study + "/" + series + "/" + sop + ".dcm";
 
         ReentrantLock lock = locks[Math.floorMod(sop.hashCode(), LOCK_STRIPES)];
         lock.lock();
@@ -161,9 +166,8 @@ public final class IngestPipeline implements AutoCloseable {
                         WriteOptions.DEFAULT);
                 if (parsed.stopped()) {
                     try {
-                        tail = PixelDataTail.copy(reader.remainingInput(), out, ts, request.source(),
-                                trailing -> deidentifier.deidentify(trailing, request.source())
-                                        instanceof DeidResult.Deidentified d ? d.attributes() : Attributes.EMPTY,
+                        tail = PixelDataTail.copy(reader.remainingInput(), out, ts, request.source().toString(),
+                                trailing -> deidentifier.deidentifyTrailing(header, trailing, request.source()),
                                 config.maxHeaderBytes());
                     } catch (DicomParseException e) {
                         // The header was fine, so the answer can name the instance whose pixel data is broken.
@@ -173,6 +177,15 @@ public final class IngestPipeline implements AutoCloseable {
                 }
                 out.flush();
                 String digest = HexFormat.of().formatHex(sha.digest());
+                if (held) {
+                    write.commit();
+                    QuarantineRecord hold = new QuarantineRecord(sop, study, series,
+                            stored.string(Tag.SOPClassUID).orElseThrow(), ts.uid(), key, write.size(), digest,
+                            deidentified.hold().get(), request.source().toString(), java.time.Instant.now());
+                    catalog.hold(hold);
+                    LOG.warn("Held {} from {} in quarantine: {}", sop, request.source(), hold.reason());
+                    return new IngestResult.Quarantined(hold, List.copyOf(warnings), deidentified.original());
+                }
                 Optional<InstanceRecord> existing = catalog.instance(sop);
                 if (existing.isPresent()) {
                     if (existing.get().sha256().equals(digest)) {
@@ -195,7 +208,7 @@ public final class IngestPipeline implements AutoCloseable {
             if (!notes.isEmpty()) {
                 LOG.info("Stored {} from {} with repairs: {}", sop, request.source(), String.join("; ", notes));
             }
-            return new IngestResult.Stored(committed, stored, List.copyOf(warnings));
+            return new IngestResult.Stored(committed, stored, List.copyOf(warnings), deidentified.original());
         } finally {
             lock.unlock();
         }

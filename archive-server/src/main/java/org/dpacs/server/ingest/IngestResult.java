@@ -4,13 +4,28 @@ import java.util.List;
 import java.util.Optional;
 import org.dpacs.dicom.data.Attributes;
 import org.dpacs.server.catalog.InstanceRecord;
+import org.dpacs.server.catalog.QuarantineRecord;
 import org.dpacs.server.error.FailureKind;
 
 /** What became of one arriving object; every protocol turns this into its own response. */
 public sealed interface IngestResult {
 
-    /** Durable and in the catalog. {@code warnings} are coercions and oddities to report (WarningReason). */
-    record Stored(InstanceRecord record, Attributes header, List<String> warnings) implements IngestResult {
+    /**
+     * Durable and in the catalog. {@code warnings} are coercions and oddities to report (WarningReason);
+     * {@code original} holds the top-level attributes de-identification removed or replaced, as they arrived.
+     */
+    record Stored(InstanceRecord record, Attributes header, List<String> warnings, Attributes original)
+            implements IngestResult {
+        public Stored(InstanceRecord record, Attributes header, List<String> warnings) {
+            this(record, header, warnings, Attributes.EMPTY);
+        }
+    }
+
+    /**
+     * Durable but held in quarantine, unpublished until an administrator releases it; {@code warnings} say why
+     * and what was coerced, {@code original} as for {@link Stored}.
+     */
+    record Quarantined(QuarantineRecord record, List<String> warnings, Attributes original) implements IngestResult {
     }
 
     /** The same object was already stored under this SOP Instance UID: nothing changed (idempotent re-send). */

@@ -1,5 +1,6 @@
 package org.dpacs.server.deid;
 
+import org.dpacs.server.access.Origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class AnnexETableTest {
         Deidentifier deid = Deidentifier.create(new DeidSettings(true, options, java.util.Optional.of(SECRET),
                 BurnedInPolicy.REJECT, Set.of()), dir);
 
-        Attributes out = ((DeidResult.Deidentified) deid.deidentify(in, "test")).attributes();
+        Attributes out = ((DeidResult.Deidentified) deid.deidentify(in, Origin.of("test"))).attributes();
 
         String code = AnnexE.actionFor(row, options);
         Action action = Action.resolve(code);

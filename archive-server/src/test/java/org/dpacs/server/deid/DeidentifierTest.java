@@ -21,6 +21,7 @@ import org.dpacs.dicom.data.TransferSyntax;
 import org.dpacs.dicom.data.Vr;
 import org.dpacs.dicom.io.DicomWriter;
 import org.dpacs.dicom.io.WriteOptions;
+import org.dpacs.server.access.Origin;
 import org.dpacs.server.app.Config;
 import org.dpacs.server.catalog.H2Catalog;
 import org.dpacs.server.ingest.IngestPipeline;
@@ -67,7 +68,7 @@ class DeidentifierTest {
     }
 
     private Attributes deid(Attributes in, DeidSettings settings) {
-        return ((DeidResult.Deidentified) Deidentifier.create(settings, dir).deidentify(in, "test")).attributes();
+        return ((DeidResult.Deidentified) Deidentifier.create(settings, dir).deidentify(in, Origin.of("test"))).attributes();
     }
 
     @Test
@@ -145,14 +146,137 @@ class DeidentifierTest {
         Attributes ultrasound = instance("1.2.3.4.5").toBuilder()
                 .setString(Tag.SOPClassUID, Vr.UI, "1.2.840.10008.5.1.4.1.1.6.1").build();
 
-        assertThat(Deidentifier.create(DeidSettings.basic(SECRET), dir).deidentify(in, "t"))
+        assertThat(Deidentifier.create(DeidSettings.basic(SECRET), dir).deidentify(in, Origin.of("t")))
                 .isInstanceOfSatisfying(DeidResult.Refused.class,
                         r -> assertThat(r.reason()).contains("Burned In Annotation (0028,0301) is YES"));
-        assertThat(Deidentifier.create(DeidSettings.basic(SECRET), dir).deidentify(ultrasound, "t"))
+        assertThat(Deidentifier.create(DeidSettings.basic(SECRET), dir).deidentify(ultrasound, Origin.of("t")))
                 .isInstanceOf(DeidResult.Refused.class);
         assertThat(Deidentifier.create(DeidSettings.basic(SECRET).withBurnedIn(BurnedInPolicy.ACCEPT_WITH_WARNING),
-                dir).deidentify(in, "t")).isInstanceOfSatisfying(DeidResult.Deidentified.class,
+                dir).deidentify(in, Origin.of("t"))).isInstanceOfSatisfying(DeidResult.Deidentified.class,
                         d -> assertThat(d.warnings()).anyMatch(w -> w.contains("burned") || w.contains("Burned")));
+    }
+
+    @Test
+    void quarantineHoldsABurnedInInstanceDeidentifiedAndAReleasedOneIsNotDeidentifiedTwice() {
+        Attributes in = instance("1.2.3.4.3").toBuilder().setString(BurnedInAnnotation, Vr.CS, "YES").build();
+        Deidentifier deid = Deidentifier.create(DeidSettings.basic(SECRET).withBurnedIn(BurnedInPolicy.QUARANTINE),
+                dir);
+        DeidResult.Deidentified held = (DeidResult.Deidentified) deid.deidentify(in, Origin.of("t"));
+        assertThat(held.hold()).hasValueSatisfying(reason -> assertThat(reason).contains("Burned In Annotation"));
+        assertThat(held.warnings()).anyMatch(w -> w.contains("quarantine"));
+        assertThat(held.attributes().string(Tag.PatientID)).hasValueSatisfying(id -> assertThat(id)
+                .startsWith("DPACS-"));
+        // An instance an administrator releases was de-identified on arrival: it passes unchanged, not held.
+        DeidResult.Deidentified released = (DeidResult.Deidentified) deid.deidentify(held.attributes(),
+                Origin.releasedBy("admin"));
+        assertThat(released.attributes()).isEqualTo(held.attributes());
+        assertThat(released.hold()).isEmpty();
+        assertThat(DeidSettings.parse(key -> key.equals("dpacs.deid.burned.in") ? Optional.of("quarantine")
+                : Optional.empty()).burnedIn()).isEqualTo(BurnedInPolicy.QUARANTINE);
+    }
+
+    @Test
+    void attributesAfterPixelDataAreCleanedAsPartOfTheirInstanceWithoutASecondRecord() throws IOException {
+        Deidentifier deid = Deidentifier.create(DeidSettings.basic(SECRET,
+                DeidOption.RETAIN_LONGITUDINAL_MODIFIED_DATES), dir);
+        Attributes header = instance("1.2.3.4.3");
+        Attributes out = ((DeidResult.Deidentified) deid.deidentify(header, Origin.of("t"))).attributes();
+        // Any attribute may follow Pixel Data; the date stands for one the table cleans by shifting.
+        Attributes trailing = new Attributes.Builder()
+                .setString(StudyDate, Vr.DA, "20240229")
+                .setString(0x7FE10010, Vr.LO, "ACME LATE")
+                .setString(0x7FE11001, Vr.LO, "Smithson")
+                .set(0xFFFAFFFA, Vr.SQ, new Sequence(List.of(new Attributes.Builder()
+                        .setString(0x04000105, Vr.DT, "20240229120000").build())))
+                .build();
+        Attributes cleaned = deid.deidentifyTrailing(header, trailing, Origin.of("t"));
+        assertThat(cleaned.string(StudyDate)).as("the same patient's date shift").isEqualTo(out.string(StudyDate))
+                .isNotEqualTo(Optional.of("20240229"));
+        assertThat(cleaned.contains(0x7FE11001)).isFalse();
+        assertThat(cleaned.contains(0xFFFAFFFA)).as("Digital Signatures Sequence, X").isFalse();
+        assertThat(ReidentificationLog.read(dir.resolve("deid/reidentification.log"), SECRET)).hasSize(1);
+        assertThat(Deidentifier.none().deidentifyTrailing(header, trailing, Origin.of("t"))).isEqualTo(trailing);
+    }
+
+    @Test
+    void aDummyDoesNotReplaceAnEmptyValue() {
+        Attributes in = instance("1.2.3.4.3").toBuilder().set(0x00080021, Vr.DA, new byte[0])  // Series Date, X/D
+                .setString(0x00080031, Vr.TM, "101010").build();                                // Series Time, X/D
+        Attributes out = deid(in, DeidSettings.basic(SECRET));
+        assertThat(out.bytes(0x00080021)).hasValueSatisfying(v -> assertThat(v).isEmpty());
+        assertThat(out.string(0x00080031)).contains("000000");
+    }
+
+    @Test
+    void theOriginalValuesOfWhatWasRemovedOrReplacedAreReported() {
+        Attributes in = instance("1.2.3.4.3");
+        DeidResult.Deidentified d = (DeidResult.Deidentified) Deidentifier.create(DeidSettings.basic(SECRET), dir)
+                .deidentify(in, Origin.of("t"));
+        Attributes original = d.original();
+        assertThat(original.string(Tag.PatientID)).contains("MRN-123456");
+        assertThat(original.string(Tag.SOPInstanceUID)).contains("1.2.3.4.3");
+        assertThat(original.string(InstitutionName)).contains("St. Elsewhere Hospital");
+        assertThat(original.contains(0x00091010)).as("removed private attributes too").isTrue();
+        // What was kept as it came is not listed.
+        assertThat(original.contains(Tag.SOPClassUID)).isFalse();
+        for (int i = 0; i < original.size(); i++) {
+            int tag = original.tagAt(i);
+            int j = d.attributes().indexOf(tag);
+            assertThat(j < 0 || !java.util.Objects.deepEquals(d.attributes().valueAt(j), original.valueAt(i)))
+                    .as("tag %08X is listed but unchanged", tag).isTrue();
+        }
+    }
+
+    @Test
+    void theProfileIsChosenByTheUserThenTheCallingAeTitleThenTheDefault() {
+        DeidSettings settings = DeidSettings.parse(key -> switch (key) {
+            case "dpacs.deid.secret" -> Optional.of(SECRET);
+            case "dpacs.deid.sources" -> Optional.of(" ae:TRUSTED_CT=off ; ae:RESEARCH=basic,retain-uids;"
+                    + "user:alice=off");
+            default -> Optional.empty();
+        });
+        assertThat(settings.sources()).containsOnlyKeys("ae:TRUSTED_CT", "ae:RESEARCH", "user:alice");
+        Deidentifier deid = Deidentifier.create(settings, dir);
+        Attributes in = instance("1.2.3.4.3");
+
+        Attributes fromTrusted = ((DeidResult.Deidentified) deid.deidentify(in,
+                Origin.dimse("TRUSTED_CT", "assoc"))).attributes();
+        assertThat(fromTrusted).isEqualTo(in);
+        Attributes fromResearch = ((DeidResult.Deidentified) deid.deidentify(in,
+                Origin.dimse("RESEARCH", "assoc"))).attributes();
+        assertThat(fromResearch.string(Tag.SOPInstanceUID)).contains("1.2.3.4.3");
+        assertThat(fromResearch.string(Tag.PatientID)).hasValueSatisfying(id -> assertThat(id).startsWith("DPACS-"));
+        Attributes fromOther = ((DeidResult.Deidentified) deid.deidentify(in,
+                Origin.dimse("OTHER", "assoc"))).attributes();
+        assertThat(fromOther.string(Tag.SOPInstanceUID)).hasValueSatisfying(uid -> assertThat(uid).startsWith("2.25."));
+        // AE titles are matched exactly (PS3.8 treats them as case-sensitive).
+        assertThat(((DeidResult.Deidentified) deid.deidentify(in, Origin.dimse("trusted_ct", "assoc"))).attributes())
+                .isNotEqualTo(in);
+        assertThat(((DeidResult.Deidentified) deid.deidentify(in, Origin.http("STOW-RS", Optional.of("alice"))))
+                .attributes()).isEqualTo(in);
+        assertThat(((DeidResult.Deidentified) deid.deidentify(in, Origin.http("STOW-RS", Optional.of("bob"))))
+                .attributes()).isNotEqualTo(in);
+        assertThat(((DeidResult.Deidentified) deid.deidentify(in, Origin.http("STOW-RS", Optional.empty())))
+                .attributes()).isNotEqualTo(in);
+    }
+
+    @Test
+    void badSourcePoliciesAreRefusedWithTheKeyInTheMessage() {
+        for (String bad : List.of("TRUSTED=off", "ae:=off", "host:x=off", "ae:X=basic,retain-everything",
+                "ae:AN_AE_TITLE_TOO_LONG=off", "ae:X=off;ae:X=basic")) {
+            assertThatThrownBy(() -> Config.load(new Properties(), Map.of("DPACS_DEID_SOURCES", bad)))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dpacs.deid.sources");
+        }
+        // Off everywhere but for one source still needs (and generates) the secret.
+        DeidSettings oneSource = DeidSettings.off().withSource(DeidSettings.aeSource("CT"),
+                new DeidSettings.Profile(true, Set.of()));
+        assertThat(oneSource.anyEnabled()).isTrue();
+        Deidentifier deid = Deidentifier.create(oneSource, dir);
+        assertThat(((DeidResult.Deidentified) deid.deidentify(instance("1.2.3.4.3"), Origin.dimse("CT", "a")))
+                .attributes().string(Tag.PatientID)).hasValueSatisfying(id -> assertThat(id).startsWith("DPACS-"));
+        assertThat(((DeidResult.Deidentified) deid.deidentify(instance("1.2.3.4.3"), Origin.dimse("MR", "a")))
+                .attributes().string(Tag.PatientID)).contains("MRN-123456");
+        assertThat(Files.exists(dir.resolve("deid").resolve("secret"))).isTrue();
     }
 
     @Test
@@ -160,7 +284,7 @@ class DeidentifierTest {
         DeidSettings noSecret = DeidSettings.parse(key -> Optional.empty());
         assertThat(noSecret.enabled()).isTrue();
         Attributes first = ((DeidResult.Deidentified) Deidentifier.create(noSecret, dir)
-                .deidentify(instance("1.2.3.4.1"), "t")).attributes();
+                .deidentify(instance("1.2.3.4.1"), Origin.of("t"))).attributes();
         java.nio.file.Path file = dir.resolve("deid").resolve("secret");
         assertThat(java.nio.file.Files.readString(file).strip()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(java.nio.file.Files.getPosixFilePermissions(file))
@@ -168,7 +292,7 @@ class DeidentifierTest {
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         // A restart reads the same secret, so the same patient gets the same pseudonym.
         Attributes again = ((DeidResult.Deidentified) Deidentifier.create(noSecret, dir)
-                .deidentify(instance("1.2.3.4.1"), "t")).attributes();
+                .deidentify(instance("1.2.3.4.1"), Origin.of("t"))).attributes();
         assertThat(again.string(Tag.PatientID)).isEqualTo(first.string(Tag.PatientID));
         assertThat(again.string(Tag.StudyInstanceUID)).isEqualTo(first.string(Tag.StudyInstanceUID));
         assertThatThrownBy(() -> Deidentifier.create(DeidSettings.basic("short"), dir))

@@ -6,11 +6,33 @@ import java.util.List;
 import java.util.Optional;
 import org.dpacs.server.catalog.Catalog;
 import org.dpacs.server.catalog.InstanceRecord;
+import org.dpacs.server.catalog.QuarantineRecord;
 
 /** A Catalog in memory, ordered as the interface says. */
 final class MemoryCatalog implements Catalog {
     private final List<InstanceRecord> records = new ArrayList<>();
+    private final java.util.Map<String, QuarantineRecord> holds = new java.util.LinkedHashMap<>();
     private long seq;
+
+    @Override
+    public synchronized void hold(QuarantineRecord record) {
+        holds.put(record.sopInstanceUid(), record);
+    }
+
+    @Override
+    public synchronized List<QuarantineRecord> held() {
+        return List.copyOf(holds.values());
+    }
+
+    @Override
+    public synchronized Optional<QuarantineRecord> held(String sopInstanceUid) {
+        return Optional.ofNullable(holds.get(sopInstanceUid));
+    }
+
+    @Override
+    public synchronized boolean unhold(String sopInstanceUid) {
+        return holds.remove(sopInstanceUid) != null;
+    }
 
     @Override
     public synchronized Optional<InstanceRecord> instance(String sopInstanceUid) {

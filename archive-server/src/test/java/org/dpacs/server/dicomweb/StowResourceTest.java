@@ -71,7 +71,7 @@ class StowResourceTest {
             }
             received.add(bytes);
             expectedStudies.add(request.expectedStudyInstanceUid());
-            assertThat(request.source()).isEqualTo("STOW-RS");
+            assertThat(request.source().toString()).isEqualTo("STOW-RS");
             try {
                 return policy.apply(DicomReader.read(new ByteArrayInputStream(bytes), "part", ReadOptions.DEFAULT).dataset());
             } catch (IOException e) {

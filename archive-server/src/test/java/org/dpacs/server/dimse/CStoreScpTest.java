@@ -53,7 +53,7 @@ class CStoreScpTest {
     private final Function<IngestRequest, IngestResult> ingest = rq -> {
         DicomFile f;
         try {
-            f = DicomReader.read(rq.input(), rq.source(), ReadOptions.EVERYTHING);
+            f = DicomReader.read(rq.input(), rq.source().toString(), ReadOptions.EVERYTHING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -40,6 +40,12 @@ final class Dcmtk {
      */
     static Result storescu(int port, List<String[]> sopClassAndSyntax, List<Path> files, Path workDir)
             throws IOException, InterruptedException {
+        return storescu("STORESCU", port, sopClassAndSyntax, files, workDir);
+    }
+
+    /** As {@link #storescu(int, List, List, Path)}, calling as {@code callingAe}. */
+    static Result storescu(String callingAe, int port, List<String[]> sopClassAndSyntax, List<Path> files,
+                           Path workDir) throws IOException, InterruptedException {
         StringBuilder ts = new StringBuilder("[[TransferSyntaxes]]\n");
         StringBuilder pcs = new StringBuilder("[[PresentationContexts]]\n[PC]\n");
         for (int i = 0; i < sopClassAndSyntax.size(); i++) {
@@ -50,7 +56,7 @@ final class Dcmtk {
         Path cfg = Files.createTempFile(workDir, "storescu", ".cfg");
         Files.writeString(cfg, ts + "\n" + pcs + "\n[[Profiles]]\n[Own]\nPresentationContexts = PC\n");
         List<String> cmd = new ArrayList<>(List.of("storescu", "-v", "-nh", "-xf", cfg.toString(), "Own",
-                "-aet", "STORESCU", "-aec", "DPACS", "127.0.0.1", String.valueOf(port)));
+                "-aet", callingAe, "-aec", "DPACS", "127.0.0.1", String.valueOf(port)));
         files.forEach(f -> cmd.add(f.toString()));
         return run(cmd);
     }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 5: two halves of one study, one sent over C-STORE (dcmtk's storescu) and one over STOW-RS, land in one
- * pseudonymised study of one pseudonymous patient when de-identification (basic profile, fixed secret) is on.
+ * pseudonymised study of one pseudonymous patient when de-identification (basic profile, fixed secret) is on;
+ * a calling AE title with a profile of its own ({@code dpacs.deid.sources=ae:TRUSTED=off}) is stored as sent.
  */
 class DeidSplitStudyInteropTest {
     private static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
@@ -58,6 +59,7 @@ class DeidSplitStudyInteropTest {
         props.setProperty("dpacs.data.dir", dir.resolve("data").toString());
         props.setProperty("dpacs.deid.profile", "basic");
         props.setProperty("dpacs.deid.secret", "split-study-secret-0123456789abcdef");
+        props.setProperty("dpacs.deid.sources", "ae:TRUSTED=off");
         server = DpacsServer.start(Config.load(props, Map.of()));
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -119,14 +121,14 @@ class DeidSplitStudyInteropTest {
         // 202: every instance stored with warning B000 (coerced by de-identification)
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
 
-        // Exactly one study in the archive, under a pseudonymous Study Instance UID, holding all 12 instances.
-        HttpResponse<String> studies = qido("dicomweb/studies?includefield=00100020&includefield=00100010");
+        // The STOW-RS half names its pseudonymous study; the patient has that one study, holding all 12 instances.
+        Matcher named = Pattern.compile("/studies/(2\\.25\\.[0-9]+)/").matcher(posted.body());
+        assertThat(named.find()).as(posted.body()).isTrue();
+        String pseudoStudy = named.group(1);
+        HttpResponse<String> studies = qido("dicomweb/studies?StudyInstanceUID=" + pseudoStudy
+                + "&includefield=00100020&includefield=00100010");
         assertThat(studies.statusCode()).as(studies.body()).isEqualTo(200);
-        List<String> studyUids = values(studies.body(), "0020000D");
-        assertThat(studyUids).hasSize(1);
-        String pseudoStudy = studyUids.get(0);
-        assertThat(pseudoStudy).isNotEqualTo(STUDY).startsWith("2.25.");
-        assertThat(posted.body()).contains("/studies/" + pseudoStudy + "/").doesNotContain(STUDY);
+        assertThat(values(studies.body(), "0020000D")).containsExactly(pseudoStudy);
         List<String> patientIds = values(studies.body(), "00100020");
         assertThat(patientIds).hasSize(1);
         assertThat(patientIds.get(0)).isNotEqualTo(PATIENT_ID).startsWith("DPACS-");
@@ -144,6 +146,34 @@ class DeidSplitStudyInteropTest {
         assertThat(values(byPseudonym.body(), "0020000D")).containsExactly(pseudoStudy);
         assertThat(qido("dicomweb/studies?PatientID=" + PATIENT_ID).statusCode()).isEqualTo(204);
         assertThat(qido("dicomweb/studies?StudyInstanceUID=" + STUDY).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void aCallingAeTitleWithItsOwnProfileIsStoredAsSent() throws Exception {
+        String study = "1.2.826.0.1.3680043.9.7777.2";
+        Path gen = Files.createDirectories(dir.resolve("trusted"));
+        Path f = gen.resolve("1.dcm");
+        var ds = StoreScuNegotiationInteropTest.ctImage(study, study + ".1", study + ".1.1", 0).toBuilder()
+                .setString(org.dpacs.dicom.data.Tag.PatientID, org.dpacs.dicom.data.Vr.LO, "TRUSTED-PID-1")
+                .setString(org.dpacs.dicom.data.Tag.PatientName, org.dpacs.dicom.data.Vr.PN, "Trusted^Sender")
+                .build();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DicomWriter.writeFile(bytes, ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, WriteOptions.DEFAULT);
+        Files.write(f, bytes.toByteArray());
+        List<String[]> ct = List.<String[]>of(new String[]{CT_IMAGE_STORAGE,
+                TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid()});
+
+        Dcmtk.Result r = Dcmtk.storescu("TRUSTED", port, ct, List.of(f), dir);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).as("stored as sent: plain success").contains("Received Store Response (Success)");
+        HttpResponse<String> found = qido("dicomweb/studies?StudyInstanceUID=" + study + "&includefield=00100020");
+        assertThat(values(found.body(), "00100020")).as(found.body()).containsExactly("TRUSTED-PID-1");
+
+        // The same file from another AE title goes through the server default (basic profile).
+        Dcmtk.Result other = Dcmtk.storescu("UNTRUSTED", port, ct, List.of(f), dir);
+        assertThat(other.output()).as(other.output()).contains("Warning: CoercionOfDataElements");
+        assertThat(values(qido("dicomweb/studies?PatientID=TRUSTED-PID-1").body(), "0020000D"))
+                .containsExactly(study);
     }
 
     private static URI uri(String path) {

@@ -181,7 +181,7 @@ class IngestPipelineTest {
     @Test
     void aStudyScopedStoreRejectsAnotherStudy() throws IOException {
         IngestResult result = pipeline.ingest(new IngestRequest(new ByteArrayInputStream(sample("CT_small.dcm")),
-                "test", Optional.of("1.2.3.4")));
+                org.dpacs.server.access.Origin.of("test"), Optional.of("1.2.3.4")));
         assertThat(result).isInstanceOfSatisfying(IngestResult.Rejected.class, r -> {
             assertThat(r.kind()).isEqualTo(FailureKind.STUDY_MISMATCH);
             assertThat(r.failureReason()).isEqualTo(FailureReason.STUDY_INSTANCE_UID_MISMATCH);

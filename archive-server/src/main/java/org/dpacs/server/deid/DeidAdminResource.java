@@ -1,0 +1,162 @@
+package org.dpacs.server.deid;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.dpacs.server.access.Caller;
+import org.dpacs.server.catalog.QuarantineRecord;
+import org.dpacs.server.error.DpacsException;
+import org.dpacs.server.error.FailureKind;
+import org.dpacs.server.ingest.IngestResult;
+import org.dpacs.server.ingest.Quarantine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Administrators' side of de-identification (docs/deidentification.md), every path for role admin only:
+ * <ul>
+ * <li>{@code GET /api/admin/quarantine}: the held instances, JSON;</li>
+ * <li>{@code GET /api/admin/quarantine/{sop}}: one held instance, application/dicom, to look at its pixels;</li>
+ * <li>{@code POST /api/admin/quarantine/{sop}/release}: publish it (through the ingest pipeline);</li>
+ * <li>{@code DELETE /api/admin/quarantine/{sop}}: delete it;</li>
+ * <li>{@code GET /api/admin/reidentification?patientId=&study=}: the re-identification records whose
+ *     pseudonymous Patient ID or new Study Instance UID match (all records without a filter). Every call is
+ *     logged with the administrator's name, as PS3.15 asks of re-identification.</li>
+ * </ul>
+ */
+@Path("api/admin")
+public final class DeidAdminResource {
+    private static final Logger LOG = LoggerFactory.getLogger(DeidAdminResource.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Quarantine quarantine;
+    private final Optional<ReidentificationLog> log;
+
+    @Context
+    private SecurityContext security;
+
+    public DeidAdminResource(Quarantine quarantine, Optional<ReidentificationLog> log) {
+        this.quarantine = quarantine;
+        this.log = log;
+    }
+
+    @GET
+    @Path("quarantine")
+    public Response held() {
+        Caller.requireAdmin(security);
+        List<QuarantineRecord> held = quarantine.list();
+        return json(gen -> {
+            gen.writeStartArray();
+            for (QuarantineRecord r : held) {
+                gen.writeStartObject();
+                gen.writeStringField("sopInstanceUid", r.sopInstanceUid());
+                gen.writeStringField("studyInstanceUid", r.studyInstanceUid());
+                gen.writeStringField("seriesInstanceUid", r.seriesInstanceUid());
+                gen.writeStringField("sopClassUid", r.sopClassUid());
+                gen.writeStringField("transferSyntaxUid", r.transferSyntaxUid());
+                gen.writeNumberField("size", r.size());
+                gen.writeStringField("reason", r.reason());
+                gen.writeStringField("origin", r.origin());
+                gen.writeStringField("heldAt", r.heldAt().toString());
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+        });
+    }
+
+    @GET
+    @Path("quarantine/{sop}")
+    public Response heldInstance(@PathParam("sop") String sop) throws IOException {
+        Caller admin = Caller.requireAdmin(security);
+        QuarantineRecord r = quarantine.find(sop).orElseThrow(() -> DpacsException.notFound("No instance " + sop
+                + " is held in quarantine; GET /api/admin/quarantine lists them"));
+        InputStream in = quarantine.open(r);
+        LOG.info("{} opened quarantined instance {}", admin.name(), sop);
+        StreamingOutput body = out -> {
+            try (in) {
+                in.transferTo(out);
+            }
+        };
+        return Response.ok(body, "application/dicom").header("Content-Length", r.size()).build();
+    }
+
+    @POST
+    @Path("quarantine/{sop}/release")
+    public Response release(@PathParam("sop") String sop) throws IOException {
+        Caller admin = Caller.requireAdmin(security);
+        IngestResult result = quarantine.release(sop, admin.name());
+        if (result instanceof IngestResult.Rejected r) {
+            throw new DpacsException(r.kind(), "Releasing " + sop + " failed, it stays in quarantine: " + r.message());
+        }
+        return json(gen -> {
+            gen.writeStartObject();
+            gen.writeStringField("sopInstanceUid", sop);
+            gen.writeStringField("status", "released");
+            gen.writeEndObject();
+        });
+    }
+
+    @DELETE
+    @Path("quarantine/{sop}")
+    public Response delete(@PathParam("sop") String sop) throws IOException {
+        Caller admin = Caller.requireAdmin(security);
+        quarantine.delete(sop, admin.name());
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("reidentification")
+    public Response reidentification(@QueryParam("patientId") String patientId, @QueryParam("study") String study)
+            throws IOException {
+        Caller admin = Caller.requireAdmin(security);
+        ReidentificationLog records = log.orElseThrow(() -> new DpacsException(FailureKind.NOT_FOUND,
+                "There is no re-identification log: de-identification is off and no dpacs.deid.secret opens an "
+                        + "earlier log"));
+        List<Map<String, String>> matches = records.records().stream()
+                .filter(r -> patientId == null || patientId.equals(r.get("patient-id")))
+                .filter(r -> study == null || study.equals(r.get("study")))
+                .toList();
+        LOG.warn("RE-IDENTIFICATION by {}: patientId={} study={}, {} record(s) disclosed", admin.name(),
+                patientId == null ? "*" : patientId, study == null ? "*" : study, matches.size());
+        return json(gen -> {
+            gen.writeStartArray();
+            for (Map<String, String> r : matches) {
+                gen.writeStartObject();
+                for (Map.Entry<String, String> f : r.entrySet()) {
+                    gen.writeStringField(f.getKey(), f.getValue());
+                }
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+        });
+    }
+
+    private interface JsonBody {
+        void write(JsonGenerator gen) throws IOException;
+    }
+
+    private static Response json(JsonBody body) {
+        StreamingOutput out = stream -> {
+            try (JsonGenerator gen = JSON.createGenerator(stream)) {
+                body.write(gen);
+            }
+        };
+        return Response.ok(out, MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+                .header("Cache-Control", "no-store").build();
+    }
+}
