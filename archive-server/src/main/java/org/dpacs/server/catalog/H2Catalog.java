@@ -192,79 +192,55 @@ public final class H2Catalog implements Catalog {
 
     @Override
     public void hold(QuarantineRecord r) {
-        ensureOpen();
-        commitLock.lock();
-        try (PreparedStatement ps = writer.prepareStatement("MERGE INTO quarantine (" + HOLD_COLUMNS
-                + ") KEY (sop_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, r.sopInstanceUid());
-            ps.setString(2, r.studyInstanceUid());
-            ps.setString(3, r.seriesInstanceUid());
-            ps.setString(4, r.sopClassUid());
-            ps.setString(5, r.transferSyntaxUid());
-            ps.setString(6, r.objectKey());
-            ps.setLong(7, r.size());
-            ps.setString(8, r.sha256());
-            ps.setString(9, truncate(r.reason(), 2000));
-            ps.setString(10, truncate(r.origin(), 1000));
-            ps.setObject(11, OffsetDateTime.ofInstant(r.heldAt(), ZoneOffset.UTC));
-            ps.executeUpdate();
-            writer.commit();
-            syncIfDurable();
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw failure("hold " + r.sopInstanceUid() + " in quarantine", e);
-        } finally {
-            commitLock.unlock();
-        }
+        write("hold " + r.sopInstanceUid() + " in quarantine", "MERGE INTO quarantine (" + HOLD_COLUMNS
+                + ") KEY (sop_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.sopInstanceUid(),
+                r.studyInstanceUid(), r.seriesInstanceUid(), r.sopClassUid(), r.transferSyntaxUid(), r.objectKey(),
+                r.size(), r.sha256(), truncate(r.reason(), 2000), truncate(r.origin(), 1000),
+                OffsetDateTime.ofInstant(r.heldAt(), ZoneOffset.UTC));
     }
 
     @Override
     public List<QuarantineRecord> held() {
-        return holds("list the quarantine", "SELECT " + HOLD_COLUMNS + " FROM quarantine ORDER BY held_at, sop_uid");
+        return query("list the quarantine", H2Catalog::holdRow, "SELECT " + HOLD_COLUMNS
+                + " FROM quarantine ORDER BY held_at, sop_uid");
     }
 
     @Override
     public Optional<QuarantineRecord> held(String sopInstanceUid) {
-        return holds("read quarantined " + sopInstanceUid, "SELECT " + HOLD_COLUMNS
+        return query("read quarantined " + sopInstanceUid, H2Catalog::holdRow, "SELECT " + HOLD_COLUMNS
                 + " FROM quarantine WHERE sop_uid = ?", sopInstanceUid).stream().findFirst();
     }
 
     @Override
     public boolean unhold(String sopInstanceUid) {
+        return write("release " + sopInstanceUid + " from quarantine", "DELETE FROM quarantine WHERE sop_uid = ?",
+                sopInstanceUid) > 0;
+    }
+
+    /** One statement in its own durable transaction, serialised with the commits; the number of rows changed. */
+    private int write(String operation, String sql, Object... params) {
         ensureOpen();
         commitLock.lock();
-        try (PreparedStatement ps = writer.prepareStatement("DELETE FROM quarantine WHERE sop_uid = ?")) {
-            ps.setString(1, sopInstanceUid);
+        try (PreparedStatement ps = writer.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
             int n = ps.executeUpdate();
             writer.commit();
             syncIfDurable();
-            return n > 0;
+            return n;
         } catch (SQLException e) {
             rollbackQuietly();
-            throw failure("release " + sopInstanceUid + " from quarantine", e);
+            throw failure(operation, e);
         } finally {
             commitLock.unlock();
         }
     }
 
-    private List<QuarantineRecord> holds(String operation, String sql, Object... params) {
-        ensureOpen();
-        try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<QuarantineRecord> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(new QuarantineRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8),
-                            rs.getString(9), rs.getString(10), rs.getObject(11, OffsetDateTime.class).toInstant()));
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw failure(operation, e);
-        }
+    private static QuarantineRecord holdRow(ResultSet rs) throws SQLException {
+        return new QuarantineRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                rs.getObject(11, OffsetDateTime.class).toInstant());
     }
 
     private void syncIfDurable() throws SQLException {
@@ -340,15 +316,24 @@ public final class H2Catalog implements Catalog {
     }
 
     private List<InstanceRecord> query(String operation, String sql, Object... params) {
+        return query(operation, H2Catalog::row, sql, params);
+    }
+
+    /** How one result row becomes a value. */
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String operation, RowMapper<T> mapper, String sql, Object... params) {
         ensureOpen();
         try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
-                List<InstanceRecord> rows = new ArrayList<>();
+                List<T> rows = new ArrayList<>();
                 while (rs.next()) {
-                    rows.add(row(rs));
+                    rows.add(mapper.map(rs));
                 }
                 return rows;
             }
