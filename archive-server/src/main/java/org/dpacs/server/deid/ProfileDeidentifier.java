@@ -111,6 +111,16 @@ final class ProfileDeidentifier implements Deidentifier {
         return new DeidResult.Deidentified(out, warnings, changed(header, out), hold);
     }
 
+    private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
+
+    /** The values of a UN value if it is a list of valid UIDs (PS3.5 9.1), padded as UI values are. */
+    static Optional<List<String>> uids(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.US_ASCII).replaceAll("[\\x00 ]+$", "");
+        List<String> values = List.of(text.split("\\\\", -1));
+        return !text.isEmpty() && values.stream().allMatch(v -> v.length() <= 64 && UID.matcher(v).matches())
+                ? Optional.of(values) : Optional.empty();
+    }
+
     /** The top-level attributes of {@code in} that {@code out} lacks or holds with another value, as in {@code in}. */
     private static Attributes changed(Attributes in, Attributes out) {
         Attributes.Builder b = new Attributes.Builder(in.charset());
@@ -215,6 +225,12 @@ final class ProfileDeidentifier implements Deidentifier {
                     } else if (vr == Vr.UI && value instanceof byte[]) {
                         List<String> uids = ds.stringsAt(i);
                         b.setString(tag, vr, uids.stream().map(pseudonyms::uid).toArray(String[]::new));
+                        run.replaced++;
+                    } else if (vr == Vr.UN && value instanceof byte[] bytes && uids(bytes).isPresent()) {
+                        // Implicit VR and an attribute newer than our dictionary: the table says it holds UIDs,
+                        // so map them as UIDs (and say so with VR UI) rather than lose the link they make.
+                        b.setString(tag, Vr.UI, uids(bytes).get().stream().map(pseudonyms::uid)
+                                .toArray(String[]::new));
                         run.replaced++;
                     } else {
                         run.removed++; // a UID attribute that is not a UID cannot be remapped; drop it
