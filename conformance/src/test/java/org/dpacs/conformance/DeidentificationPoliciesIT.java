@@ -85,6 +85,11 @@ class DeidentificationPoliciesIT {
 
         assertThat(as(READER, READER_PASSWORD).post(admin("quarantine/" + sop + "/release")).statusCode())
                 .isEqualTo(403);
+        // A page on another site cannot make the administrator's browser release it.
+        assertThat(as(ADMIN, ADMIN_PASSWORD).header("Origin", "https://elsewhere.example")
+                .post(admin("quarantine/" + sop + "/release")).statusCode()).isEqualTo(403);
+        assertThat(as(ADMIN, ADMIN_PASSWORD).header("Sec-Fetch-Site", "cross-site")
+                .post(admin("quarantine/" + sop + "/release")).statusCode()).isEqualTo(403);
         Response released = as(ADMIN, ADMIN_PASSWORD).post(admin("quarantine/" + sop + "/release"));
         assertThat(released.statusCode()).as(released.asString()).isEqualTo(200);
 
@@ -116,7 +121,8 @@ class DeidentificationPoliciesIT {
     void theResponseNamesWhatWasCoercedAndOnlyAnAdministratorCanReidentify() {
         assumeTrue(!target.isShared(), "needs a server of its own with the basic profile and users");
         Sample s = identifiedSamples().get(0);
-        StoreResponse r = Stow.store(target, List.of(s.file()));
+        // Scoped to the study as the sender knows it (PS3.18 10.5: POST /studies/{study}).
+        StoreResponse r = Stow.store(target, "studies/" + s.studyInstanceUid(), List.of(s.file()));
         assertThat(r.status()).as(r.describe()).isEqualTo(202);
         JsonNode item = r.referenced().get(0);
         // PS3.18 Table I.1-1: Original Attributes Sequence with the attributes removed or replaced, as sent.
@@ -132,6 +138,9 @@ class DeidentificationPoliciesIT {
         String retrieveUrl = DicomJson.string(item, Tags.RetrieveURL).orElseThrow();
         String study = retrieveUrl.replaceAll(".*/studies/([^/]+)/.*", "$1");
         assertThat(study).startsWith("2.25.");
+        // The study's Retrieve URL names the study as stored, not the one the sender knows.
+        assertThat(DicomJson.string(r.body(), Tags.RetrieveURL)).hasValueSatisfying(url -> assertThat(url)
+                .endsWith("/studies/" + study));
         String records = admin("reidentification?study=" + study);
         assertThat(target.request().get(records).statusCode()).isEqualTo(401);
         assertThat(as(READER, READER_PASSWORD).get(records).statusCode()).isEqualTo(403);

@@ -17,9 +17,10 @@ import org.dpacs.server.error.FailureKind;
 
 /**
  * HTTP Basic authentication (RFC 7617) against the {@link UserStore}. A request with credentials gets its
- * {@link Caller} as the security context's principal, or 401 when they are wrong; a request without them stays
- * anonymous, which DICOMweb still allows (who may see which study is the access layer's job), while
- * administrators' resources require a {@link Caller} with {@link Role#ADMIN}.
+ * {@link Caller} as the security context's principal, or 401 when they are wrong (503 when too many password
+ * checks are already running, see {@link UserStore#authenticate}); a request without them stays anonymous,
+ * which DICOMweb still allows (who may see which study is the access layer's job), while administrators'
+ * resources require a {@link Caller} with {@link Role#ADMIN}.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
@@ -33,8 +34,10 @@ public final class BasicAuthentication implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return; // anonymous, or a scheme we do not know: the resource decides whether that is enough
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6) || users.isEmpty()) {
+            // Anonymous, a scheme we do not know, or no users at all (then credentials, perhaps a proxy's own,
+            // cannot name anyone here): the resource decides whether anonymous is enough.
+            return;
         }
         Optional<Caller> caller = decode(header.substring(6).strip()).flatMap(pair -> users
                 .authenticate(pair[0], pair[1]).map(u -> new Caller(u.name(), u.role())));

@@ -1,10 +1,13 @@
 package org.dpacs.server.access;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -17,21 +20,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.dpacs.server.error.DpacsException;
+import org.dpacs.server.error.FailureKind;
 
 /**
  * The users file ({@code DATA_DIR/access/users}, or {@code dpacs.access.users.file}): one user per line,
  * {@code name:role:pbkdf2-sha256:iterations:salt:hash} (salt and hash in Base64), written by
  * {@code scripts/run user add NAME ROLE}. Passwords are stored only as PBKDF2 hashes. A verified password is
- * remembered (as its SHA-256) for the life of the process, so HTTP Basic on every request of a viewer does not
- * pay the deliberate cost of PBKDF2 each time. Read once at start; restart the server after editing.
+ * remembered (as an HMAC under a key that lives only in this process) so HTTP Basic on every request of a viewer
+ * does not pay the deliberate cost of PBKDF2 each time. At most {@link #CONCURRENT_CHECKS} PBKDF2 checks run at
+ * once, so wrong passwords sent in a flood cannot take every core. Read once at start; restart the server after
+ * editing.
  */
 public final class UserStore {
     private static final String SCHEME = "pbkdf2-sha256";
     private static final int ITERATIONS = 210_000;
     private static final int SALT_BYTES = 16;
+    private static final String NAME = "[A-Za-z0-9._@-]{1,64}";
     private static final int HASH_BITS = 256;
+    private static final int MIN_ITERATIONS = 10_000;
+    /** One core's worth: the rest of the machine keeps serving while someone guesses passwords. */
+    static final int CONCURRENT_CHECKS = 1;
+    private static final long CHECK_WAIT_MILLIS = 2_000;
 
     /** One user as the file has it. */
     public record User(String name, Role role, int iterations, byte[] salt, byte[] hash) {
@@ -39,9 +55,14 @@ public final class UserStore {
 
     private final Map<String, User> users;
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    private final SecretKeySpec memoKey;
+    private final Semaphore checks = new Semaphore(CONCURRENT_CHECKS, true);
 
     private UserStore(Map<String, User> users) {
         this.users = Map.copyOf(users);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.memoKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
     public static UserStore empty() {
@@ -64,19 +85,35 @@ public final class UserStore {
         return users.size();
     }
 
-    /** The user {@code name} if {@code password} is theirs. */
+    /**
+     * The user {@code name} if {@code password} is theirs. Throws a 503 failure when the password checks
+     * already running keep this one waiting too long.
+     */
     public Optional<User> authenticate(String name, String password) {
         User u = users.get(name);
-        if (u == null) {
-            hash(password.toCharArray(), new byte[SALT_BYTES], ITERATIONS); // same cost whether or not the name exists
-            return Optional.empty();
-        }
-        String memo = name + "\0" + Base64.getEncoder().encodeToString(sha256(name + "\0" + password));
-        if (verified.contains(memo)) {
+        String memo = u == null ? null : memo(name, password);
+        if (memo != null && verified.contains(memo)) {
             return Optional.of(u);
         }
-        if (!MessageDigest.isEqual(u.hash(), hash(password.toCharArray(), u.salt(), u.iterations()))) {
-            return Optional.empty();
+        try {
+            if (!checks.tryAcquire(CHECK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new DpacsException(FailureKind.OUT_OF_RESOURCES, "Too many password checks at once; retry in "
+                        + "a few seconds");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DpacsException(FailureKind.OUT_OF_RESOURCES, "Interrupted while checking a password; retry");
+        }
+        try {
+            if (u == null) {
+                hash(password.toCharArray(), new byte[SALT_BYTES], ITERATIONS); // the same cost for a wrong name
+                return Optional.empty();
+            }
+            if (!MessageDigest.isEqual(u.hash(), hash(password.toCharArray(), u.salt(), u.iterations()))) {
+                return Optional.empty();
+            }
+        } finally {
+            checks.release();
         }
         verified.add(memo);
         return Optional.of(u);
@@ -87,7 +124,7 @@ public final class UserStore {
      * place so a crash leaves the old file or the new one.
      */
     public static void put(Path file, String name, Role role, char[] password) throws IOException {
-        if (!name.matches("[A-Za-z0-9._@-]{1,64}")) {
+        if (!name.matches(NAME)) {
             throw new IllegalArgumentException("user name '" + name + "' must be 1-64 letters, digits or . _ @ -");
         }
         if (password.length < 8) {
@@ -103,16 +140,29 @@ public final class UserStore {
             lines.add(String.join(":", u.name(), u.role().configName(), SCHEME, Integer.toString(u.iterations()),
                     b64.encodeToString(u.salt()), b64.encodeToString(u.hash())));
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp;
         try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            tmp = Files.createTempFile(dir, "users", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
+            tmp = Files.createTempFile(dir, "users", ".tmp");
         }
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
+                ch.force(true); // the rename below must not publish an empty file after a power loss
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a directory; the rename is still atomic.
+        }
     }
 
     private static Map<String, User> parse(Path file) throws IOException {
@@ -123,14 +173,32 @@ public final class UserStore {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
-            String[] f = line.strip().split(":");
+            String[] f = line.strip().split(":", -1);
             Optional<Role> role = f.length == 6 ? Role.byConfigName(f[1]) : Optional.empty();
-            if (f.length != 6 || role.isEmpty() || !f[2].equals(SCHEME) || !f[3].matches("\\d{1,9}")) {
-                throw new IllegalArgumentException(file + " line " + n + " is not name:role:" + SCHEME
-                        + ":iterations:salt:hash; recreate the user with 'scripts/run user add NAME ROLE'");
+            String problem = f.length != 6 || role.isEmpty() || !f[2].equals(SCHEME) ? "is not name:role:" + SCHEME
+                    + ":iterations:salt:hash"
+                    : !f[0].matches(NAME) ? "has a user name that is not 1-64 letters, digits or . _ @ -"
+                    : !f[3].matches("\\d{1,9}") || Integer.parseInt(f[3]) < MIN_ITERATIONS
+                            ? "has fewer than " + MIN_ITERATIONS + " iterations"
+                    : out.containsKey(f[0]) ? "names " + f[0] + " a second time" : null;
+            byte[] salt = null;
+            byte[] hash = null;
+            if (problem == null) {
+                try {
+                    salt = Base64.getDecoder().decode(f[4]);
+                    hash = Base64.getDecoder().decode(f[5]);
+                } catch (IllegalArgumentException e) {
+                    problem = "has a salt or hash that is not Base64";
+                }
             }
-            Base64.Decoder b64 = Base64.getDecoder();
-            out.put(f[0], new User(f[0], role.get(), Integer.parseInt(f[3]), b64.decode(f[4]), b64.decode(f[5])));
+            if (problem == null && (salt.length < SALT_BYTES || hash.length != HASH_BITS / 8)) {
+                problem = "has a salt shorter than " + SALT_BYTES + " bytes or a hash that is not " + HASH_BITS / 8;
+            }
+            if (problem != null) {
+                throw new IllegalArgumentException(file + " line " + n + " " + problem + "; recreate the user with "
+                        + "'scripts/run user add NAME ROLE'");
+            }
+            out.put(f[0], new User(f[0], role.get(), Integer.parseInt(f[3]), salt, hash));
         }
         return out;
     }
@@ -144,11 +212,14 @@ public final class UserStore {
         }
     }
 
-    private static byte[] sha256(String s) {
+    private String memo(String name, String password) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(memoKey);
+            return Base64.getEncoder().encodeToString(mac.doFinal((name + "\0" + password)
+                    .getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
+            throw new IllegalStateException("Every JDK has HmacSHA256", e);
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import org.dpacs.server.catalog.H2Catalog;
 import org.dpacs.server.access.BasicAuthentication;
 import org.dpacs.server.access.UserStore;
-import org.dpacs.server.deid.DeidAdminResource;
+import org.dpacs.server.admin.AdminResource;
 import org.dpacs.server.deid.DeidSettings;
 import org.dpacs.server.deid.Deidentification;
 import org.dpacs.server.dicomweb.DicomWebResources;
@@ -73,6 +73,7 @@ public final class DpacsServer implements AutoCloseable {
                     deid.deidentifier());
             opened.add(ingest);
             Services services = new Services(config, store, catalog, index, ingest);
+            services.quarantine().sweepOrphans(); // before anything arrives: an orphan now is never a live write
             // Before HTTP: closing `opened` undoes it if HTTP cannot start; closed before the pipeline it feeds.
             DimseServer dimse = DimseServer.start(services, config.dimse());
             opened.add(dimse);
@@ -81,7 +82,7 @@ public final class DpacsServer implements AutoCloseable {
             app.property("jersey.config.server.wadl.disableWadl", true); // DICOMweb has its own capabilities
             DicomWebResources.register(app, services);
             app.register(new BasicAuthentication(users));
-            app.register(new DeidAdminResource(services.quarantine(), deid.log()));
+            app.register(new AdminResource(services.quarantine(), deid.log()));
             app.register(new HttpErrorMapper());
             app.register(new CorsFilter(config.corsOrigins()));
             HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
@@ -113,7 +114,8 @@ public final class DpacsServer implements AutoCloseable {
         deid.sources().forEach((source, profile) -> {
             if (!profile.enabled()) {
                 LOG.warn("DE-IDENTIFICATION IS OFF for {} (dpacs.deid.sources): its instances are stored with the "
-                        + "patient's identity", source);
+                        + "patient's identity and, until access control exists, anyone who reaches DICOMweb or DIMSE "
+                        + "can read them", source);
             }
         });
     }

@@ -1,5 +1,12 @@
 package org.dpacs.server.app;
 
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.dpacs.server.access.Role;
 import org.dpacs.server.access.UserStore;
@@ -44,20 +51,20 @@ public final class Main {
         }
     }
 
-    private static void addUser(Config config, String[] args) throws java.io.IOException {
-        java.util.Optional<Role> role = args.length == 4 ? Role.byConfigName(args[3]) : java.util.Optional.empty();
+    private static void addUser(Config config, String[] args) throws IOException {
+        Optional<Role> role = args.length == 4 ? Role.byConfigName(args[3]) : Optional.empty();
         if (role.isEmpty() || !args[1].equals("add")) {
             LOG.error("Usage: user add NAME ROLE, ROLE being user or admin");
             System.exit(2);
             return;
         }
         char[] password;
-        java.io.Console console = System.console();
+        Console console = System.console();
         if (console != null) {
             password = console.readPassword("Password for %s: ", args[2]);
         } else {
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            String line = new BufferedReader(new InputStreamReader(System.in,
+                    StandardCharsets.UTF_8)).readLine();
             password = line == null ? new char[0] : line.toCharArray();
         }
         try {
@@ -67,7 +74,7 @@ public final class Main {
             System.exit(2);
             return;
         } finally {
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
         }
         LOG.info("User {} ({}) saved in {}; restart the server to use it", args[2], role.get().configName(),
                 config.usersFile().toAbsolutePath());
@@ -77,8 +84,9 @@ public final class Main {
         DpacsServer server;
         try {
             server = DpacsServer.start(config);
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             LOG.error("dPACS did not start: {}", e.getMessage());
+            LOG.debug("Start failure", e);
             System.exit(1);
             return;
         }

@@ -186,7 +186,6 @@ public final class H2Catalog implements Catalog {
         return scalar("count instance records", "SELECT COUNT(*) FROM instance");
     }
 
-    /** Waits for a commit in progress, then closes the database; H2 compacts the file briefly on close. */
     private static final String HOLD_COLUMNS = "sop_uid, study_uid, series_uid, sop_class_uid, transfer_syntax_uid,"
             + " object_key, size, sha256, reason, origin, held_at";
 
@@ -255,6 +254,7 @@ public final class H2Catalog implements Catalog {
         return s.length() <= max ? s : s.substring(0, max);
     }
 
+    /** Waits for a commit in progress, then closes the database; H2 compacts the file briefly on close. */
     @Override
     public void close() {
         if (closed) {

@@ -155,6 +155,10 @@ public record DeidSettings(boolean enabled, Set<DeidOption> options, Optional<St
                 throw new IllegalArgumentException("dpacs.deid.sources (DPACS_DEID_SOURCES): '" + s + "' is not "
                         + "ae:CALLING_AE=PROFILE or user:NAME=PROFILE, e.g. ae:CT01=basic,retain-uids");
             }
+            if (kind.equals("user") && !name.matches("[A-Za-z0-9._@-]{1,64}")) {
+                throw new IllegalArgumentException("dpacs.deid.sources: user name '" + name + "' is not 1-64 "
+                        + "letters, digits or . _ @ -");
+            }
             if (kind.equals("ae") && name.length() > 16) {
                 throw new IllegalArgumentException("dpacs.deid.sources: AE title '" + name + "' is longer than 16 "
                         + "characters (PS3.5 6.2)");

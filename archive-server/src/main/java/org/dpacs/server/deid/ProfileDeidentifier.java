@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,7 +99,9 @@ final class ProfileDeidentifier implements Deidentifier {
         recordMethod(b);
         Attributes out = b.build();
         String study = header.string(Tag.StudyInstanceUID).orElse("");
-        log.record(patientKey + "\0" + study, String.join("\t", "patient-id=" + pseudonyms.patientId(patientKey),
+        // One record per patient, original study and new study: two profiles give one study two new UIDs.
+        log.record(patientKey + "\0" + study + "\0" + out.string(Tag.StudyInstanceUID).orElse(""),
+                String.join("\t", "patient-id=" + pseudonyms.patientId(patientKey),
                 "original-patient-id=" + patientId,
                 "original-issuer=" + header.string(IssuerOfPatientID).orElse(""),
                 "original-patient-name=" + header.text(Tag.PatientName).orElse(""),
@@ -121,19 +124,40 @@ final class ProfileDeidentifier implements Deidentifier {
                 ? Optional.of(values) : Optional.empty();
     }
 
-    /** The top-level attributes of {@code in} that {@code out} lacks or holds with another value, as in {@code in}. */
+    /**
+     * The top-level attributes of {@code in} that {@code out} lacks or holds with another value, as in {@code in},
+     * for the Modified Attributes Sequence item (PS3.3 C.12.1.1.9.1): with Specific Character Set, so text
+     * decodes as it did, and with the creator of every private attribute listed.
+     */
     private static Attributes changed(Attributes in, Attributes out) {
         Attributes.Builder b = new Attributes.Builder(in.charset());
+        Set<Integer> creators = new HashSet<>();
         for (int i = 0; i < in.size(); i++) {
             int tag = in.tagAt(i);
             int j = out.indexOf(tag);
             Object before = in.valueAt(i);
             boolean same = j >= 0 && out.vrAt(j) == in.vrAt(i) && (before instanceof byte[] x
-                    ? out.valueAt(j) instanceof byte[] y && java.util.Arrays.equals(x, y)
+                    ? out.valueAt(j) instanceof byte[] y && Arrays.equals(x, y)
                     : before.equals(out.valueAt(j)));
             if (!same && (tag & 0xFFFF) != 0) {
                 b.set(tag, in.vrAt(i), before);
+                if ((tag & 0x10000) != 0 && (tag & 0xFFFF) >= 0x1000) {
+                    creators.add(tag & 0xFFFF0000 | (tag & 0xFF00) >>> 8);
+                }
             }
+        }
+        if (b.size() == 0) {
+            return Attributes.EMPTY;
+        }
+        for (int creator : creators) {
+            int k = in.indexOf(creator);
+            if (k >= 0 && !b.contains(creator)) {
+                b.set(creator, in.vrAt(k), in.valueAt(k));
+            }
+        }
+        int charset = in.indexOf(Tag.SpecificCharacterSet);
+        if (charset >= 0 && !b.contains(Tag.SpecificCharacterSet)) {
+            b.set(Tag.SpecificCharacterSet, in.vrAt(charset), in.valueAt(charset));
         }
         return b.build();
     }

@@ -12,12 +12,17 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mapping from pseudonyms back to identities, for authorised re-identification: an append-only file of
@@ -26,6 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Administrators read it through {@code GET /api/admin/reidentification} (see docs/deidentification.md).
  */
 public final class ReidentificationLog {
+    private static final Logger LOG = LoggerFactory.getLogger(ReidentificationLog.class);
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -33,6 +39,7 @@ public final class ReidentificationLog {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
     private final Set<String> written = ConcurrentHashMap.newKeySet();
+    private boolean tailChecked;
 
     ReidentificationLog(Path file, String secret) {
         this.file = file;
@@ -61,8 +68,13 @@ public final class ReidentificationLog {
             byte[] out = (Base64.getEncoder().encodeToString(line) + "\n").getBytes(StandardCharsets.US_ASCII);
             synchronized (this) {
                 Files.createDirectories(file.getParent());
+                boolean torn = !tailChecked && endsTorn(file);
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                         StandardOpenOption.WRITE)) {
+                    if (torn) {
+                        ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                    }
+                    tailChecked = true;
                     ch.write(ByteBuffer.wrap(out));
                     ch.force(false); // a pseudonym whose identity is lost cannot be re-identified
                 }
@@ -75,21 +87,50 @@ public final class ReidentificationLog {
         }
     }
 
+    /** A crash mid-append leaves a line without its newline; the next record must not be glued to it. */
+    private static boolean endsTorn(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            return last.get(0) != '\n';
+        }
+    }
+
     /** Every record, decrypted, as its fields (patient-id, original-patient-id, study, original-study, ...). */
-    public synchronized List<java.util.Map<String, String>> records() throws IOException {
+    public synchronized List<Map<String, String>> records() throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
-        List<java.util.Map<String, String>> out = new ArrayList<>();
-        for (String line : read(file, key)) {
-            java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
-            for (String field : line.split("\t")) {
+        List<Map<String, String>> out = new ArrayList<>();
+        int unreadable = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Optional<String> text = open(line, key);
+            if (text.isEmpty()) {
+                unreadable++; // a line torn by a crash: the records around it still count
+                continue;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String field : text.get().split("\t")) {
                 int eq = field.indexOf('=');
                 if (eq > 0) {
                     fields.put(field.substring(0, eq), field.substring(eq + 1));
                 }
             }
             out.add(fields);
+        }
+        if (unreadable > 0) {
+            LOG.warn("{} line(s) of {} do not decrypt (torn by a crash, or altered); the other {} records were read",
+                    unreadable, file, out.size());
         }
         return out;
     }
@@ -105,16 +146,26 @@ public final class ReidentificationLog {
             if (line.isBlank()) {
                 continue;
             }
-            byte[] all = Base64.getDecoder().decode(line.strip());
-            try {
-                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-                c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
-                out.add(new String(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8));
-            } catch (GeneralSecurityException e) {
-                throw new IOException("A record of " + file + " does not decrypt: wrong secret or altered file", e);
-            }
+            out.add(open(line, key).orElseThrow(() -> new IOException("A record of " + file
+                    + " does not decrypt: wrong secret or altered file")));
         }
         return out;
+    }
+
+    /** One line's record, or empty when it is not one this key sealed (another secret, a torn or altered line). */
+    private static Optional<String> open(String line, SecretKeySpec key) {
+        try {
+            byte[] all = Base64.getDecoder().decode(line.strip());
+            if (all.length <= NONCE_BYTES) {
+                return Optional.empty();
+            }
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
+            return Optional.of(new String(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES),
+                    StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static SecretKeySpec keyFor(String secret) {

@@ -2,6 +2,8 @@ package org.dpacs.server.dicomweb;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,8 +61,7 @@ public final class StoreResponse {
     static final int SourceOfPreviousValues = 0x04000564;
     static final int ReasonForTheAttributeModification = 0x04000565;
     static final int ModifiedAttributesSequence = 0x04000550;
-    private static final java.time.format.DateTimeFormatter DT =
-            java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSSSSZ");
+    private static final DateTimeFormatter DT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSSSSZ");
     /** PS3.18 Table I.2-1. */
     public static final int COERCION_OF_DATA_ELEMENTS = 0xB000;
 
@@ -139,7 +140,7 @@ public final class StoreResponse {
             Attributes modification = new Attributes.Builder()
                     .setString(SourceOfPreviousValues, Vr.LO)
                     .setString(AttributeModificationDateTime, Vr.DT,
-                            java.time.OffsetDateTime.now().format(DT))
+                            OffsetDateTime.now().format(DT))
                     .setString(ModifyingSystem, Vr.LO, modifyingSystem)
                     .setString(ReasonForTheAttributeModification, Vr.CS, "COERCE")
                     .set(ModifiedAttributesSequence, Vr.SQ, new Sequence(List.of(original)))
@@ -173,10 +174,14 @@ public final class StoreResponse {
         return List.copyOf(messages);
     }
 
-    /** The response data set. Retrieve URL (Type 2) is empty when the instances span several studies. */
+    /**
+     * The response data set. Retrieve URL (Type 2) is that of the one study the instances were stored in (under
+     * its pseudonymous UID when de-identification replaced the one of the request's path), the request's study
+     * when none was stored, and empty when they span several studies.
+     */
     public Attributes dataset() {
-        Optional<String> study = studyOfRequest.or(() -> studies.size() == 1
-                ? Optional.of(studies.iterator().next()) : Optional.empty());
+        Optional<String> study = studies.size() == 1 ? Optional.of(studies.iterator().next())
+                : studies.isEmpty() ? studyOfRequest : Optional.empty();
         Attributes.Builder ds = new Attributes.Builder()
                 .setString(RetrieveURL, Vr.UR, study.map(urls::study).orElse(""));
         if (!failed.isEmpty()) {

@@ -36,6 +36,9 @@ import org.dpacs.server.ingest.IngestResult;
 final class CStoreScp implements DimseHandler {
     private static final byte[] PREAMBLE_AND_MAGIC = preambleAndMagic();
 
+    /** Error Comment is LO, 64 characters at most (PS3.5 6.2): what the sender must know, in full. */
+    static final String QUARANTINED_COMMENT = "Quarantined (burned-in text): not retrievable until released";
+
     private final Function<IngestRequest, IngestResult> ingest;
 
     CStoreScp(Function<IngestRequest, IngestResult> ingest) {
@@ -58,10 +61,8 @@ final class CStoreScp implements DimseHandler {
                     String.join("; ", s.warnings()));
             case IngestResult.Duplicate d -> DimseResult.success(); // an identical re-send: already durable
             // Durable, so not a failure the SCU should retry; the warning says it is not yet retrievable.
-            // Error Comment is LO (64 characters): lead with what the sender must know.
             case IngestResult.Quarantined q -> new DimseResult.Warning(DimseStatus.WARNING_COERCION,
-                    "Held in quarantine for burned-in text; an admin must release it; "
-                            + String.join("; ", q.warnings()));
+                    QUARANTINED_COMMENT);
             case IngestResult.Rejected r -> new DimseResult.Failure(r.kind().dimseStatus(), r.message());
         };
     }

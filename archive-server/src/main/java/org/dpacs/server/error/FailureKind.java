@@ -21,7 +21,7 @@ public enum FailureKind {
     /** No representation matches the Accept header. */
     NOT_ACCEPTABLE(406, 0xC000),
     NOT_FOUND(404, 0xC000),
-    /** No credentials, or wrong ones (PS3.7 C.5.x: 0x0124 refused, not authorized). */
+    /** No credentials, or wrong ones (0x0124 "Refused: Not Authorized", PS3.7 Annex C). */
     UNAUTHENTICATED(401, 0x0124),
     /** The caller is known but not allowed this (an administrator's resource asked for by a user). */
     FORBIDDEN(403, 0x0124),

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -177,15 +178,7 @@ public final class IngestPipeline implements AutoCloseable {
                 }
                 out.flush();
                 String digest = HexFormat.of().formatHex(sha.digest());
-                if (held) {
-                    write.commit();
-                    QuarantineRecord hold = new QuarantineRecord(sop, study, series,
-                            stored.string(Tag.SOPClassUID).orElseThrow(), ts.uid(), key, write.size(), digest,
-                            deidentified.hold().get(), request.source().toString(), java.time.Instant.now());
-                    catalog.hold(hold);
-                    LOG.warn("Held {} from {} in quarantine: {}", sop, request.source(), hold.reason());
-                    return new IngestResult.Quarantined(hold, List.copyOf(warnings), deidentified.original());
-                }
+                // A held instance that is already published (released earlier, or sent again) is a duplicate too.
                 Optional<InstanceRecord> existing = catalog.instance(sop);
                 if (existing.isPresent()) {
                     if (existing.get().sha256().equals(digest)) {
@@ -197,7 +190,18 @@ public final class IngestPipeline implements AutoCloseable {
                                         + "; give the new object its own SOP Instance UID "
                                         + "(or set dpacs.store.overwrite=true to replace)", stored);
                     }
-                    warnings.add("Replaced the object previously stored under this SOP Instance UID");
+                    if (!held) {
+                        warnings.add("Replaced the object previously stored under this SOP Instance UID");
+                    }
+                }
+                if (held) {
+                    write.commit();
+                    QuarantineRecord hold = new QuarantineRecord(sop, study, series,
+                            stored.string(Tag.SOPClassUID).orElseThrow(), ts.uid(), key, write.size(), digest,
+                            deidentified.hold().get(), request.source().toString(), Instant.now());
+                    catalog.hold(hold);
+                    LOG.warn("Held {} from {} in quarantine: {}", sop, request.source(), hold.reason());
+                    return new IngestResult.Quarantined(hold, List.copyOf(warnings), deidentified.original());
                 }
                 write.commit();
                 record = InstanceRecord.pending(study, series, sop, stored.string(Tag.SOPClassUID).orElseThrow(),
@@ -212,6 +216,25 @@ public final class IngestPipeline implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code action} holding the lock the pipeline takes for {@code sopInstanceUid}, so nothing stores that
+     * instance meanwhile (the lock is reentrant: {@code action} may ingest it).
+     */
+    public <T> T withInstanceLock(String sopInstanceUid, LockedAction<T> action) throws IOException {
+        ReentrantLock lock = locks[Math.floorMod(sopInstanceUid.hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            return action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What {@link #withInstanceLock} runs. */
+    public interface LockedAction<T> {
+        T run() throws IOException;
     }
 
     private static Attributes partial(AttributesCollector collected) {

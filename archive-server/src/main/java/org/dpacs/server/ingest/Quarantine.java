@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.dpacs.server.access.Origin;
 import org.dpacs.server.catalog.Catalog;
 import org.dpacs.server.catalog.QuarantineRecord;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The instances held back by {@code dpacs.deid.burned.in=quarantine}, for an administrator: list them, read one
  * to look at its pixels, release one (it then goes through the ingest pipeline like any arrival, without being
- * de-identified a second time, and becomes queryable and retrievable) or delete one.
+ * de-identified a second time, and becomes queryable and retrievable) or delete one. Release and delete hold
+ * the pipeline's lock for the instance, so a re-send of it waits and then finds it published or gone.
  */
 public final class Quarantine {
     private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
@@ -35,12 +39,17 @@ public final class Quarantine {
         return catalog.held();
     }
 
-    public Optional<QuarantineRecord> find(String sopInstanceUid) {
-        return catalog.held(sopInstanceUid);
+    /** The hold of {@code sopInstanceUid}; a NOT_FOUND failure naming the way to list them when there is none. */
+    public QuarantineRecord held(String sopInstanceUid) {
+        return catalog.held(sopInstanceUid).orElseThrow(() -> new DpacsException(FailureKind.NOT_FOUND,
+                "No instance " + sopInstanceUid + " is held in quarantine; GET /api/admin/quarantine lists them"));
     }
 
     /** The held Part 10 object. */
     public InputStream open(QuarantineRecord record) throws IOException {
+        if (store.head(record.objectKey()).isEmpty()) {
+            throw missingObject(record);
+        }
         return store.open(record.objectKey());
     }
 
@@ -49,30 +58,58 @@ public final class Quarantine {
      * the hold and its object are gone; on failure both stay and the result says why.
      */
     public IngestResult release(String sopInstanceUid, String admin) throws IOException {
-        QuarantineRecord held = required(sopInstanceUid);
-        IngestResult result;
-        try (InputStream in = store.open(held.objectKey())) {
-            result = pipeline.ingest(new IngestRequest(in, Origin.releasedBy(admin), Optional.empty()));
-        }
-        if (result instanceof IngestResult.Stored || result instanceof IngestResult.Duplicate) {
-            catalog.unhold(sopInstanceUid);
-            store.delete(held.objectKey());
-            LOG.info("{} released {} from quarantine (held because: {})", admin, sopInstanceUid, held.reason());
-        }
-        return result;
+        return pipeline.withInstanceLock(sopInstanceUid, () -> {
+            QuarantineRecord held = held(sopInstanceUid);
+            IngestResult result;
+            try (InputStream in = open(held)) {
+                result = pipeline.ingest(new IngestRequest(in, Origin.releasedBy(admin), Optional.empty()));
+            }
+            if (result instanceof IngestResult.Stored || result instanceof IngestResult.Duplicate) {
+                store.delete(held.objectKey());
+                catalog.unhold(sopInstanceUid);
+                LOG.info("{} released {} from quarantine (held because: {})", admin, sopInstanceUid,
+                        held.reason());
+            }
+            return result;
+        });
     }
 
     /** Deletes a held instance for good on {@code admin}'s word. */
     public void delete(String sopInstanceUid, String admin) throws IOException {
-        QuarantineRecord held = required(sopInstanceUid);
-        // The hold goes first: a crash in between leaves an orphan object, never a hold without its object.
-        catalog.unhold(sopInstanceUid);
-        store.delete(held.objectKey());
-        LOG.info("{} deleted {} from quarantine (held because: {})", admin, sopInstanceUid, held.reason());
+        pipeline.withInstanceLock(sopInstanceUid, () -> {
+            QuarantineRecord held = held(sopInstanceUid);
+            // The object first: a crash in between leaves a hold without its object, which the list still shows
+            // and a second delete removes, never burned-in pixels that no list shows.
+            store.delete(held.objectKey());
+            catalog.unhold(sopInstanceUid);
+            LOG.info("{} deleted {} from quarantine (held because: {})", admin, sopInstanceUid, held.reason());
+            return null;
+        });
     }
 
-    private QuarantineRecord required(String sopInstanceUid) {
-        return catalog.held(sopInstanceUid).orElseThrow(() -> new DpacsException(FailureKind.NOT_FOUND,
-                "No instance " + sopInstanceUid + " is held in quarantine; GET /api/admin/quarantine lists them"));
+    /**
+     * Deletes held objects that no hold lists: written by an ingest that crashed or failed before recording the
+     * hold, so never acknowledged to their sender. Call before the server accepts arrivals.
+     */
+    public int sweepOrphans() throws IOException {
+        Set<String> listed = catalog.held().stream().map(QuarantineRecord::objectKey).collect(Collectors.toSet());
+        List<String> orphans;
+        try (Stream<String> keys = store.list(IngestPipeline.QUARANTINE_PREFIX)) {
+            orphans = keys.filter(k -> !listed.contains(k)).toList();
+        }
+        for (String key : orphans) {
+            store.delete(key);
+        }
+        if (!orphans.isEmpty()) {
+            LOG.warn("Deleted {} quarantined object(s) that no hold listed (an ingest ended before recording them; "
+                    + "their senders were not told they were stored)", orphans.size());
+        }
+        return orphans.size();
+    }
+
+    private static DpacsException missingObject(QuarantineRecord record) {
+        return new DpacsException(FailureKind.NOT_FOUND, "The object of held instance " + record.sopInstanceUid()
+                + " is gone (a delete was interrupted); DELETE /api/admin/quarantine/" + record.sopInstanceUid()
+                + " removes the hold");
     }
 }

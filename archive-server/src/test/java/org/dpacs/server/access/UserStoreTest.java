@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,19 @@ class UserStoreTest {
         Files.writeString(broken, "# comment\nalice:admin:plaintext:secret\n");
         assertThatThrownBy(() -> UserStore.load(broken)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("line 2").hasMessageContaining("user add");
+        String salt = "AAAAAAAAAAAAAAAAAAAAAA==";
+        String hash = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        for (String line : List.of("alice:admin:pbkdf2-sha256:0:" + salt + ":" + hash,
+                "alice:admin:pbkdf2-sha256:210000::" + hash,
+                "alice:admin:pbkdf2-sha256:210000:" + salt + ":not base64!",
+                "alice:root:pbkdf2-sha256:210000:" + salt + ":" + hash,
+                "al ice:admin:pbkdf2-sha256:210000:" + salt + ":" + hash)) {
+            Files.writeString(broken, line + "\n");
+            assertThatThrownBy(() -> UserStore.load(broken)).as(line).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("line 1");
+        }
+        Files.writeString(broken, ("alice:admin:pbkdf2-sha256:210000:" + salt + ":" + hash + "\n").repeat(2));
+        assertThatThrownBy(() -> UserStore.load(broken)).hasMessageContaining("second time");
         assertThat(UserStore.load(dir.resolve("missing")).isEmpty()).isTrue();
     }
 }

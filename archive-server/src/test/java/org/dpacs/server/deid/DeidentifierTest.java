@@ -228,6 +228,59 @@ class DeidentifierTest {
     }
 
     @Test
+    void theOriginalValuesKeepTheirCharacterSetAndPrivateCreators() {
+        Attributes in = new Attributes.Builder()
+                .setString(Tag.SpecificCharacterSet, Vr.CS, "ISO_IR 192").build().toBuilder()
+                .setString(Tag.SOPClassUID, Vr.UI, "1.2.840.10008.5.1.4.1.1.2")
+                .setString(Tag.SOPInstanceUID, Vr.UI, "1.2.3.4.3")
+                .setString(Tag.StudyInstanceUID, Vr.UI, "1.2.3.4.1")
+                .setString(Tag.SeriesInstanceUID, Vr.UI, "1.2.3.4.2")
+                .setString(Tag.PatientName, Vr.PN, "Müller^Jürgen")
+                .setString(0x00290010, Vr.LO, "SAFE VENDOR")
+                .setString(0x00291008, Vr.LO, "kept")
+                .setString(0x00291009, Vr.LO, "removed")
+                .build();
+        DeidSettings settings = DeidSettings.basic(SECRET, DeidOption.RETAIN_SAFE_PRIVATE)
+                .withSafePrivate(Set.of(new DeidSettings.SafePrivate("SAFE VENDOR", 0x00290008)));
+        DeidResult.Deidentified d = (DeidResult.Deidentified) Deidentifier.create(settings, dir)
+                .deidentify(in, Origin.of("t"));
+        assertThat(d.attributes().contains(0x00291008)).isTrue();
+        Attributes original = d.original();
+        assertThat(original.string(Tag.SpecificCharacterSet)).contains("ISO_IR 192");
+        assertThat(original.text(Tag.PatientName)).contains("Müller^Jürgen");
+        // PS3.3 C.12.1.1.9.1: a private attribute in the item comes with its creator, here kept and so unchanged.
+        assertThat(original.contains(0x00291009)).isTrue();
+        assertThat(original.string(0x00290010)).contains("SAFE VENDOR");
+    }
+
+    @Test
+    void twoProfilesGivingOneStudyTwoNewUidsBothReachTheLog() throws IOException {
+        DeidSettings settings = DeidSettings.basic(SECRET).withSource(DeidSettings.aeSource("KEEPUIDS"),
+                new DeidSettings.Profile(true, Set.of(DeidOption.RETAIN_UIDS)));
+        Deidentifier deid = Deidentifier.create(settings, dir);
+        deid.deidentify(instance("1.2.3.4.3"), Origin.dimse("OTHER", "a"));
+        deid.deidentify(instance("1.2.3.4.4"), Origin.dimse("KEEPUIDS", "a"));
+        deid.deidentify(instance("1.2.3.4.5"), Origin.dimse("KEEPUIDS", "a")); // same pair again: no new record
+        List<Map<String, String>> records = Deidentification.create(settings, dir).log().orElseThrow().records();
+        assertThat(records).extracting(r -> r.get("original-study")).containsExactly("1.2.3.4.1", "1.2.3.4.1");
+        assertThat(records).extracting(r -> r.get("study")).hasSize(2).contains("1.2.3.4.1")
+                .anyMatch(uid -> uid.startsWith("2.25."));
+    }
+
+    @Test
+    void aLineTornByACrashCostsOnlyItselfAndTheNextRecordStartsOnItsOwnLine() throws IOException {
+        deid(instance("1.2.3.4.3"), DeidSettings.basic(SECRET));
+        Path log = dir.resolve("deid/reidentification.log");
+        Files.writeString(log, "QUJDREVGR0hJSktMTU5PUFFS", java.nio.file.StandardOpenOption.APPEND); // torn
+        Deidentifier.create(DeidSettings.basic(SECRET), dir).deidentify(instance("1.2.3.4.6").toBuilder()
+                .setString(Tag.PatientID, Vr.LO, "MRN-777").build(), Origin.of("t"));
+        ReidentificationLog reader = Deidentification.create(DeidSettings.basic(SECRET), dir).log().orElseThrow();
+        assertThat(reader.records()).hasSize(2).extracting(r -> r.get("original-patient-id"))
+                .containsExactly("MRN-123456", "MRN-777");
+        assertThatThrownBy(() -> ReidentificationLog.read(log, SECRET)).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void theProfileIsChosenByTheUserThenTheCallingAeTitleThenTheDefault() {
         DeidSettings settings = DeidSettings.parse(key -> switch (key) {
             case "dpacs.deid.secret" -> Optional.of(SECRET);
@@ -263,6 +316,7 @@ class DeidentifierTest {
     @Test
     void badSourcePoliciesAreRefusedWithTheKeyInTheMessage() {
         for (String bad : List.of("TRUSTED=off", "ae:=off", "host:x=off", "ae:X=basic,retain-everything",
+                "user:al ice=off",
                 "ae:AN_AE_TITLE_TOO_LONG=off", "ae:X=off;ae:X=basic")) {
             assertThatThrownBy(() -> Config.load(new Properties(), Map.of("DPACS_DEID_SOURCES", bad)))
                     .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dpacs.deid.sources");

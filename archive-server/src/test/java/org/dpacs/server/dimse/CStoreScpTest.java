@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,7 @@ import org.dpacs.dicom.net.dimse.DimseStatus;
 import org.dpacs.dicom.net.dimse.StoreScu;
 import org.dpacs.dicom.net.pdu.PresentationContextRq;
 import org.dpacs.server.catalog.InstanceRecord;
+import org.dpacs.server.catalog.QuarantineRecord;
 import org.dpacs.server.error.FailureKind;
 import org.dpacs.server.ingest.IngestRequest;
 import org.dpacs.server.ingest.IngestResult;
@@ -71,6 +73,9 @@ class CStoreScpTest {
                     Optional.empty(), Optional.empty());
             case "7" -> new IngestResult.Rejected(FailureKind.PROCESSING_FAILURE, 0x0110, "I/O error",
                     Optional.empty(), Optional.empty());
+            case "8" -> new IngestResult.Quarantined(new QuarantineRecord(sop, "1", "2", CT, "1.2.840.10008.1.2.1",
+                    "quarantine/k", 1, "x", "burned-in", "test", Instant.now()), List.of("a long warning"),
+                    Attributes.EMPTY);
             default -> new IngestResult.Stored(record, f.dataset(), List.of());
         };
     };
@@ -144,5 +149,10 @@ class CStoreScpTest {
         assertThat(store(ts, instance("1.2.9.5")).status()).isEqualTo(DimseStatus.OUT_OF_RESOURCES);
         assertThat(store(ts, instance("1.2.9.6")).status()).isEqualTo(DimseStatus.CANNOT_UNDERSTAND);
         assertThat(store(ts, instance("1.2.9.7")).status()).isEqualTo(DimseStatus.PROCESSING_FAILURE);
+        // Held, durable: a warning whose comment fits LO's 64 characters whole.
+        Command held = store(ts, instance("1.2.9.8"));
+        assertThat(held.status()).isEqualTo(DimseStatus.WARNING_COERCION);
+        assertThat(held.errorComment()).contains(CStoreScp.QUARANTINED_COMMENT);
+        assertThat(CStoreScp.QUARANTINED_COMMENT.length()).isLessThanOrEqualTo(64);
     }
 }

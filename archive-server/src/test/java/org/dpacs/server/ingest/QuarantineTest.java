@@ -108,7 +108,7 @@ class QuarantineTest {
         assertThat(quarantine.list()).extracting(QuarantineRecord::sopInstanceUid)
                 .containsExactly(held.sopInstanceUid());
         Attributes stored;
-        try (InputStream in = quarantine.open(quarantine.find(held.sopInstanceUid()).orElseThrow())) {
+        try (InputStream in = quarantine.open(quarantine.held(held.sopInstanceUid()))) {
             stored = DicomReader.read(in, "held", ReadOptions.EVERYTHING).dataset();
         }
         assertThat(stored.string(Tag.PatientID)).hasValueSatisfying(id -> assertThat(id).startsWith("DPACS-"));
@@ -130,6 +130,35 @@ class QuarantineTest {
         assertThat(store.head(held.objectKey())).isEmpty();
         assertThatThrownBy(() -> quarantine.release(held.sopInstanceUid(), "admin"))
                 .isInstanceOf(DpacsException.class).hasMessageContaining("No instance");
+    }
+
+    @Test
+    void aReleasedInstanceSentAgainIsADuplicateNotANewHold() throws IOException {
+        byte[] sent = secondaryCapture("1.2.3.9.5");
+        QuarantineRecord held = ((IngestResult.Quarantined) ingest(sent)).record();
+        Quarantine quarantine = new Quarantine(store, catalog, pipeline);
+        quarantine.release(held.sopInstanceUid(), "admin");
+        // The modality retries: the same instance, de-identified the same way, is already published.
+        assertThat(ingest(sent)).isInstanceOfSatisfying(IngestResult.Duplicate.class,
+                d -> assertThat(d.record().sopInstanceUid()).isEqualTo(held.sopInstanceUid()));
+        assertThat(quarantine.list()).isEmpty();
+    }
+
+    @Test
+    void heldObjectsThatNoHoldListsAreSweptAndAHoldWithoutItsObjectCanBeDeleted() throws IOException {
+        QuarantineRecord kept = ((IngestResult.Quarantined) ingest(secondaryCapture("1.2.3.9.6"))).record();
+        QuarantineRecord orphan = ((IngestResult.Quarantined) ingest(secondaryCapture("1.2.3.9.7"))).record();
+        catalog.unhold(orphan.sopInstanceUid()); // as if the ingest had died before recording its hold
+        Quarantine quarantine = new Quarantine(store, catalog, pipeline);
+        assertThat(quarantine.sweepOrphans()).isEqualTo(1);
+        assertThat(store.head(orphan.objectKey())).isEmpty();
+        assertThat(store.head(kept.objectKey())).isPresent();
+
+        store.delete(kept.objectKey()); // as if a delete had died between the object and the hold
+        assertThatThrownBy(() -> quarantine.open(kept)).isInstanceOf(DpacsException.class)
+                .hasMessageContaining("removes the hold");
+        quarantine.delete(kept.sopInstanceUid(), "admin");
+        assertThat(quarantine.list()).isEmpty();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.dpacs.server.deid;
+package org.dpacs.server.admin;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.dpacs.server.access.Caller;
 import org.dpacs.server.catalog.QuarantineRecord;
+import org.dpacs.server.deid.ReidentificationLog;
 import org.dpacs.server.error.DpacsException;
 import org.dpacs.server.error.FailureKind;
 import org.dpacs.server.ingest.IngestResult;
@@ -38,10 +40,12 @@ import org.slf4j.LoggerFactory;
  *     pseudonymous Patient ID or new Study Instance UID match (all records without a filter). Every call is
  *     logged with the administrator's name, as PS3.15 asks of re-identification.</li>
  * </ul>
+ * Changes (POST, DELETE) sent by a browser from another site are refused: Basic credentials a browser remembers
+ * would otherwise let any page an administrator visits release or delete held instances.
  */
 @Path("api/admin")
-public final class DeidAdminResource {
-    private static final Logger LOG = LoggerFactory.getLogger(DeidAdminResource.class);
+public final class AdminResource {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminResource.class);
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Quarantine quarantine;
@@ -49,8 +53,10 @@ public final class DeidAdminResource {
 
     @Context
     private SecurityContext security;
+    @Context
+    private HttpHeaders headers;
 
-    public DeidAdminResource(Quarantine quarantine, Optional<ReidentificationLog> log) {
+    public AdminResource(Quarantine quarantine, Optional<ReidentificationLog> log) {
         this.quarantine = quarantine;
         this.log = log;
     }
@@ -81,25 +87,25 @@ public final class DeidAdminResource {
 
     @GET
     @Path("quarantine/{sop}")
-    public Response heldInstance(@PathParam("sop") String sop) throws IOException {
+    public Response heldInstance(@PathParam("sop") String sop) {
         Caller admin = Caller.requireAdmin(security);
-        QuarantineRecord r = quarantine.find(sop).orElseThrow(() -> DpacsException.notFound("No instance " + sop
-                + " is held in quarantine; GET /api/admin/quarantine lists them"));
-        InputStream in = quarantine.open(r);
-        LOG.info("{} opened quarantined instance {}", admin.name(), sop);
+        QuarantineRecord r = quarantine.held(uid(sop));
+        LOG.info("{} opened quarantined instance {}", admin.name(), r.sopInstanceUid());
+        // Opened when the body is written, as WADO-RS does: nothing is left open if the response never is.
         StreamingOutput body = out -> {
-            try (in) {
+            try (InputStream in = quarantine.open(r)) {
                 in.transferTo(out);
             }
         };
-        return Response.ok(body, "application/dicom").header("Content-Length", r.size()).build();
+        return Response.ok(body, "application/dicom").header("Cache-Control", "no-store").build();
     }
 
     @POST
     @Path("quarantine/{sop}/release")
     public Response release(@PathParam("sop") String sop) throws IOException {
         Caller admin = Caller.requireAdmin(security);
-        IngestResult result = quarantine.release(sop, admin.name());
+        refuseCrossSite();
+        IngestResult result = quarantine.release(uid(sop), admin.name());
         if (result instanceof IngestResult.Rejected r) {
             throw new DpacsException(r.kind(), "Releasing " + sop + " failed, it stays in quarantine: " + r.message());
         }
@@ -115,7 +121,8 @@ public final class DeidAdminResource {
     @Path("quarantine/{sop}")
     public Response delete(@PathParam("sop") String sop) throws IOException {
         Caller admin = Caller.requireAdmin(security);
-        quarantine.delete(sop, admin.name());
+        refuseCrossSite();
+        quarantine.delete(uid(sop), admin.name());
         return Response.noContent().build();
     }
 
@@ -144,6 +151,34 @@ public final class DeidAdminResource {
             }
             gen.writeEndArray();
         });
+    }
+
+    /** A UID from the path, checked before it goes anywhere (PS3.5 9.1). */
+    private static String uid(String sop) {
+        if (sop.length() > 64 || !sop.matches("[0-9]+(\\.[0-9]+)*")) {
+            throw DpacsException.badRequest("'" + (sop.length() > 70 ? sop.substring(0, 70) + "..." : sop)
+                    + "' is not a SOP Instance UID");
+        }
+        return sop;
+    }
+
+    /**
+     * Fetch Metadata (Sec-Fetch-Site) and Origin say whether a browser sent the request from another site; tools
+     * like curl send neither and pass.
+     */
+    private void refuseCrossSite() {
+        String site = headers.getHeaderString("Sec-Fetch-Site");
+        String origin = headers.getHeaderString("Origin");
+        String host = headers.getHeaderString(HttpHeaders.HOST);
+        boolean crossSite = site != null && !site.equals("same-origin") && !site.equals("none");
+        if (!crossSite && origin != null && !origin.equals("null")) {
+            crossSite = host == null || !origin.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "").equals(host);
+        }
+        if (crossSite || "null".equals(origin)) {
+            throw new DpacsException(FailureKind.FORBIDDEN, "A browser sent this change from another site ("
+                    + (origin != null ? origin : site) + "); administrators' changes are accepted from the server's "
+                    + "own pages or from tools such as curl");
+        }
     }
 
     private interface JsonBody {
