@@ -22,8 +22,8 @@ import org.dpacs.server.catalog.InstanceRecord;
 /**
  * What a series or study document summarises of its instances: how many, in how many series, with which
  * modalities and SOP classes, and which one is the newest (highest seq). Computed from the instance documents
- * visible now, minus those the batch replaces, plus the batch: so a re-sent instance is counted once, and one
- * moved to another series leaves its old one.
+ * the searcher sees, minus those written since ({@link Unrefreshed}) or in the batch, plus those: so a re-sent
+ * instance is counted once, and one moved to another series leaves its old one.
  */
 final class Aggregates {
     /** One matching document's doc values; absent values are empty strings and seq -1. */
@@ -46,11 +46,16 @@ final class Aggregates {
     private Aggregates() {
     }
 
-    static Aggregates of(IndexSearcher searcher, Query scope, Map<String, IndexedInstance> batch,
-                         Predicate<InstanceRecord> inScope) throws IOException {
+    /**
+     * {@code recent}: instances written after the searcher was opened (their latest versions, some of them
+     * perhaps visible in the searcher too); {@code batch}: the instances being written now. A later source wins
+     * over an earlier one for the same SOP Instance UID.
+     */
+    static Aggregates of(IndexSearcher searcher, Query scope, Unrefreshed recent, Map<String, IndexedInstance> batch,
+                         String study, Predicate<InstanceRecord> inScope) throws IOException {
         Aggregates a = new Aggregates();
         forEach(searcher, scope, row -> {
-            if (!batch.containsKey(row.sop())) {
+            if (!batch.containsKey(row.sop()) && !recent.contains(row.sop())) {
                 a.count(row.series(), row.modality(), row.sopClass());
                 if (row.seq() > a.newestSeq) {
                     a.newestSeq = row.seq();
@@ -58,17 +63,27 @@ final class Aggregates {
                 }
             }
         });
-        for (IndexedInstance i : batch.values()) {
-            InstanceRecord r = i.record();
-            if (inScope.test(r)) {
-                a.count(r.seriesInstanceUid(), i.header().string(Levels.MODALITY, ""), r.sopClassUid());
-                if (r.seq() >= a.newestSeq) {
-                    a.newestSeq = r.seq();
-                    a.newestInBatch = i;
-                }
+        for (IndexedInstance i : recent.ofStudy(study).values()) {
+            if (!batch.containsKey(i.record().sopInstanceUid())) {
+                a.countWritten(i, inScope);
             }
         }
+        for (IndexedInstance i : batch.values()) {
+            a.countWritten(i, inScope);
+        }
         return a;
+    }
+
+    private void countWritten(IndexedInstance i, Predicate<InstanceRecord> inScope) {
+        InstanceRecord r = i.record();
+        if (inScope.test(r)) {
+            count(r.seriesInstanceUid(), i.header().string(Levels.MODALITY, ""), r.sopClassUid());
+            if (r.seq() >= newestSeq) {
+                newestSeq = r.seq();
+                newestInBatch = i;
+                newestDoc = -1;
+            }
+        }
     }
 
     private void count(String seriesUid, String modality, String sopClass) {
@@ -99,7 +114,7 @@ final class Aggregates {
         return sopClasses;
     }
 
-    /** The newest instance when it is in the batch, else null and {@link #newestDoc()} names it. */
+    /** The newest instance when it was written since the searcher opened, else null and {@link #newestDoc()} names it. */
     IndexedInstance newestInBatch() {
         return newestInBatch;
     }

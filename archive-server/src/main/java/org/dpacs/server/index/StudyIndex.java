@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.IndexFormatTooNewException;
@@ -59,11 +60,20 @@ public final class StudyIndex implements AutoCloseable {
     private static final String SEQ = "dpacs.seq";
     /** Results are fetched in pages of this many, so a large offset does not allocate a huge queue. */
     private static final int PAGE = 10_000;
+    /** The writer refreshes its own searcher at the latest after this many unrefreshed instances (memory bound). */
+    private static final int MAX_UNREFRESHED = 4_096;
 
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final Object writeLock = new Object();
+    /** Held while a batch's documents are written and while a reader refreshes: batches appear whole. */
+    private final Object publishLock = new Object();
+    /** Written since the writer's last refresh; only touched under {@link #writeLock}. */
+    private final Unrefreshed unrefreshed = new Unrefreshed();
+    /** Batches written, and the count a refreshed searcher is known to show: readers refresh when behind. */
+    private volatile long written;
+    private final AtomicLong visible = new AtomicLong();
     private long addedSeq;
     private volatile long committedSeq;
     private volatile boolean closed;
@@ -112,7 +122,7 @@ public final class StudyIndex implements AutoCloseable {
 
     /**
      * Adds or replaces (by SOP Instance UID) the instances and recomputes their series and studies; the result is
-     * visible to {@link #search} when this returns. Within the batch the highest seq of a UID wins.
+     * visible to {@link #search} when this returns (a reader's searcher is refreshed on demand). Within the batch the highest seq of a UID wins.
      */
     public void add(List<IndexedInstance> batch) throws IOException {
         if (batch.isEmpty()) {
@@ -129,6 +139,7 @@ public final class StudyIndex implements AutoCloseable {
             // Build every document before writing any, so a failure leaves the index as it was.
             List<Update> updates = new ArrayList<>();
             Map<String, Document> instanceDocs = instanceDocuments(bySop);
+            // Not acquire(): the writer works on the searcher it has plus what it wrote since (unrefreshed).
             IndexSearcher searcher = searchers.acquire();
             try {
                 Map<String, SeriesKey> previous = locate(searcher, bySop.keySet());
@@ -157,15 +168,22 @@ public final class StudyIndex implements AutoCloseable {
             } finally {
                 searchers.release(searcher);
             }
-            for (Update u : updates) {
-                Term id = new Term(IndexDocuments.ID, u.id());
-                if (u.doc() == null) {
-                    writer.deleteDocuments(id);
-                } else {
-                    writer.updateDocument(id, u.doc());
+            // Readers refresh under the same lock, so none sees half a batch (instances without their series).
+            synchronized (publishLock) {
+                for (Update u : updates) {
+                    Term id = new Term(IndexDocuments.ID, u.id());
+                    if (u.doc() == null) {
+                        writer.deleteDocuments(id);
+                    } else {
+                        writer.updateDocument(id, u.doc());
+                    }
                 }
+                written++;
             }
-            searchers.maybeRefreshBlocking();
+            bySop.values().forEach(unrefreshed::put);
+            if (unrefreshed.size() >= MAX_UNREFRESHED) {
+                refreshWriterSearcher();
+            }
             addedSeq = Math.max(addedSeq, batchSeq);
         }
     }
@@ -198,17 +216,32 @@ public final class StudyIndex implements AutoCloseable {
     }
 
     /** Where the instances of these SOP UIDs are indexed now. */
-    private static Map<String, SeriesKey> locate(IndexSearcher searcher, Set<String> sops) throws IOException {
+    private Map<String, SeriesKey> locate(IndexSearcher searcher, Set<String> sops) throws IOException {
         List<BytesRef> ids = sops.stream().map(s -> new BytesRef(IndexDocuments.instanceId(s))).toList();
         Map<String, SeriesKey> out = new LinkedHashMap<>();
         Aggregates.forEach(searcher, new TermInSetQuery(IndexDocuments.ID, ids), row ->
                 out.put(row.sop(), new SeriesKey(row.study(), row.series())));
+        for (String sop : sops) {
+            unrefreshed.get(sop).ifPresent(i -> out.put(sop, new SeriesKey(i.record().studyInstanceUid(),
+                    i.record().seriesInstanceUid())));
+        }
         return out;
+    }
+
+    /** Makes the writer's searcher show everything written; the overlay is then redundant. Under writeLock. */
+    private void refreshWriterSearcher() throws IOException {
+        synchronized (publishLock) {
+            long w = written;
+            searchers.maybeRefreshBlocking();
+            visible.accumulateAndGet(w, Math::max);
+        }
+        unrefreshed.clear();
     }
 
     private Update seriesUpdate(IndexSearcher searcher, SeriesKey key, Map<String, IndexedInstance> batch)
             throws IOException {
-        Aggregates agg = Aggregates.of(searcher, instancesOf(key.study(), Optional.of(key.series())), batch,
+        Aggregates agg = Aggregates.of(searcher, instancesOf(key.study(), Optional.of(key.series())), unrefreshed,
+                batch, key.study(),
                 r -> r.studyInstanceUid().equals(key.study()) && r.seriesInstanceUid().equals(key.series()));
         String id = IndexDocuments.seriesId(key.study(), key.series());
         if (agg.instances() == 0) {
@@ -224,7 +257,7 @@ public final class StudyIndex implements AutoCloseable {
 
     private Update studyUpdate(IndexSearcher searcher, String study, Map<String, IndexedInstance> batch)
             throws IOException {
-        Aggregates agg = Aggregates.of(searcher, instancesOf(study, Optional.empty()), batch,
+        Aggregates agg = Aggregates.of(searcher, instancesOf(study, Optional.empty()), unrefreshed, batch, study,
                 r -> r.studyInstanceUid().equals(study));
         String id = IndexDocuments.studyId(study);
         if (agg.instances() == 0) {
@@ -269,6 +302,7 @@ public final class StudyIndex implements AutoCloseable {
             writer.setLiveCommitData(Map.of(SEQ, Long.toString(addedSeq)).entrySet());
             writer.commit();
             committedSeq = addedSeq;
+            refreshWriterSearcher(); // once a second while ingest runs, instead of once a batch
         }
     }
 
@@ -403,14 +437,31 @@ public final class StudyIndex implements AutoCloseable {
     public void deleteAll() throws IOException {
         synchronized (writeLock) {
             ensureOpen();
-            writer.deleteAll();
+            synchronized (publishLock) {
+                writer.deleteAll();
+                written++;
+            }
             addedSeq = 0;
-            searchers.maybeRefreshBlocking();
+            refreshWriterSearcher();
         }
     }
 
+    /**
+     * A searcher for readers that shows every batch written before the call: acknowledged instances are found
+     * at once. Refreshes only when a batch was written since the last refresh, so queries between ingests cost
+     * nothing extra and queries during ingest pay the reopen the writer no longer pays per batch.
+     */
     private IndexSearcher acquire() throws IOException {
         ensureOpen();
+        if (visible.get() < written) {
+            synchronized (publishLock) {
+                long wanted = written;
+                if (visible.get() < wanted) {
+                    searchers.maybeRefreshBlocking();
+                    visible.accumulateAndGet(wanted, Math::max);
+                }
+            }
+        }
         return searchers.acquire();
     }
 

@@ -161,6 +161,33 @@ class StudyIndexTest {
         assertThat(studies(search(QidoLevel.STUDY))).containsExactly("1.2", "1.1");
     }
 
+    /**
+     * The writer computes series and studies from its searcher plus what it wrote since its last refresh: batch
+     * after batch without a search between them, moves included, and with a reader's refresh in the middle
+     * (which shows the writer some of those instances twice).
+     */
+    @Test
+    void aggregatesStayRightOverManyBatchesBetweenRefreshes() throws IOException {
+        for (int b = 0; b < 5; b++) {
+            add(spec().study("7.1").series("7.1.1").sop("7.1.1." + (2 * b)).numbers(1, 2 * b),
+                    spec().study("7.1").series("7.1.1").sop("7.1.1." + (2 * b + 1)).numbers(1, 2 * b + 1));
+        }
+        add(spec().study("7.1").series("7.1.2").sop("7.1.1.0").numbers(2, 1).modality("MR")
+                .sopClass(TestInstances.MR_IMAGE)); // moved to a new series
+        assertThat(search(QidoLevel.INSTANCE, Optional.of("7.1"), Optional.empty()).matches()).hasSize(10);
+        add(spec().study("7.2").series("7.2.1").sop("7.1.1.1").numbers(1, 1)); // moved to another study
+        add(spec().study("7.1").series("7.1.1").sop("7.1.1.2").numbers(1, 2).description("Newest", "S"));
+        Attributes s = search(QidoLevel.STUDY, "StudyInstanceUID", "7.1").matches().get(0);
+        assertThat(s.string(STUDY_INSTANCES, "")).isEqualTo("9");
+        assertThat(s.string(STUDY_SERIES, "")).isEqualTo("2");
+        assertThat(s.strings(MODALITIES)).containsExactly("CT", "MR");
+        assertThat(s.string(STUDY_DESCRIPTION, "")).isEqualTo("Newest");
+        List<Attributes> series = search(QidoLevel.SERIES, Optional.of("7.1"), Optional.empty()).matches();
+        assertThat(series).extracting(a -> a.string(SERIES_INSTANCES, "")).containsExactlyInAnyOrder("8", "1");
+        assertThat(search(QidoLevel.STUDY, "StudyInstanceUID", "7.2").matches().get(0).string(STUDY_INSTANCES, ""))
+                .isEqualTo("1");
+    }
+
     @Test
     void theNewestInstanceDefinesTheStudyAttributes() throws IOException {
         threeStudies();
