@@ -171,7 +171,25 @@ final class ProfileDeidentifier implements Deidentifier {
         String patientKey = Pseudonyms.patientKey(header.string(Tag.PatientID).orElse(""),
                 header.string(IssuerOfPatientID).orElse(""), header.text(Tag.PatientName).orElse(""),
                 header.string(PatientBirthDate).orElse(""));
-        return clean(trailing, new Run(patientKey, scrubber(header)), false, false);
+        // A private block may start before Pixel Data and go on after it: its creator is in the header. Lend
+        // the header's creators so the safe list can be checked, then take them out again (they are stored).
+        Attributes.Builder withCreators = trailing.toBuilder();
+        Set<Integer> lent = new HashSet<>();
+        for (int i = 0; i < header.size(); i++) {
+            int tag = header.tagAt(i);
+            int element = tag & 0xFFFF;
+            if ((tag & 0x10000) != 0 && element >= 0x0010 && element <= 0x00FF && !trailing.contains(tag)) {
+                withCreators.set(tag, header.vrAt(i), header.valueAt(i));
+                lent.add(tag);
+            }
+        }
+        Attributes cleaned = clean(withCreators.build(), new Run(patientKey, scrubber(header)), false, false);
+        if (lent.isEmpty()) {
+            return cleaned;
+        }
+        Attributes.Builder out = cleaned.toBuilder();
+        lent.forEach(out::remove);
+        return out.build();
     }
 
     /** The state of one instance's pass: its patient, what identifies it in free text, counters. */

@@ -199,6 +199,21 @@ class DeidentifierTest {
     }
 
     @Test
+    void aSafePrivateAttributeAfterPixelDataIsKeptWhenItsCreatorComesBefore() {
+        DeidSettings settings = DeidSettings.basic(SECRET, DeidOption.RETAIN_SAFE_PRIVATE)
+                .withSafePrivate(Set.of(new DeidSettings.SafePrivate("LATE VENDOR", 0x7FE10001)));
+        Attributes header = instance("1.2.3.4.3").toBuilder().setString(0x7FE10010, Vr.LO, "LATE VENDOR").build();
+        Attributes trailing = new Attributes.Builder()
+                .setString(0x7FE11001, Vr.LO, "safe")
+                .setString(0x7FE11002, Vr.LO, "not on the list")
+                .build();
+        Attributes cleaned = Deidentifier.create(settings, dir).deidentifyTrailing(header, trailing, Origin.of("t"));
+        assertThat(cleaned.string(0x7FE11001)).contains("safe");
+        assertThat(cleaned.contains(0x7FE11002)).isFalse();
+        assertThat(cleaned.contains(0x7FE10010)).as("the creator stays where it was, in the header").isFalse();
+    }
+
+    @Test
     void aDummyDoesNotReplaceAnEmptyValue() {
         Attributes in = instance("1.2.3.4.3").toBuilder().set(0x00080021, Vr.DA, new byte[0])  // Series Date, X/D
                 .setString(0x00080031, Vr.TM, "101010").build();                                // Series Time, X/D
