@@ -135,6 +135,14 @@ class DeidentificationPoliciesIT {
         assertThat(DicomJson.string(modified, Tags.SOPInstanceUID)).contains(s.sopInstanceUid());
         assertThat(DicomJson.string(modified, Tags.StudyInstanceUID)).contains(s.studyInstanceUid());
 
+        // Sent again (a lost response, a retry): the same answer, not a bare success.
+        StoreResponse again = Stow.store(target, "studies/" + s.studyInstanceUid(), List.of(s.file()));
+        assertThat(again.status()).as(again.describe()).isEqualTo(202);
+        JsonNode againItem = again.referenced().get(0);
+        assertThat(DicomJson.integer(againItem, Tags.WarningReason)).contains(0xB000L);
+        assertThat(DicomJson.string(againItem, Tags.ReferencedSOPInstanceUID))
+                .isEqualTo(DicomJson.string(item, Tags.ReferencedSOPInstanceUID));
+        assertThat(DicomJson.items(againItem, "04000561")).hasSize(1);
         String retrieveUrl = DicomJson.string(item, Tags.RetrieveURL).orElseThrow();
         String study = retrieveUrl.replaceAll(".*/studies/([^/]+)/.*", "$1");
         assertThat(study).startsWith("2.25.");

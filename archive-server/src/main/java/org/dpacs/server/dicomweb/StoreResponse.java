@@ -31,10 +31,11 @@ import org.dpacs.server.ingest.IngestResult;
  *     pseudonymised one. It goes back only to the sender, who had those values; it is never stored.</li>
  * <li>Quarantined: a Referenced SOP Sequence item with Warning Reason B000 and an empty Retrieve URL (Type 2):
  *     the instance is durable but not retrievable until an administrator releases it.</li>
- * <li>Duplicate (the identical object was already stored): a plain Referenced SOP Sequence item, no warning.
- *     Nothing was coerced or discarded, so no I.2-1 code fits, and a client that retries after a lost
- *     response must see the same success as the first time. Orthanc answers a re-sent instance the same way
- *     (its /instances "AlreadyStored" is a success); dcm4chee-arc sets Warning Reason only for coercion.</li>
+ * <li>Duplicate (the identical object was already stored): the item the first arrival got, since a client that
+ *     retries after a lost response must see the same answer as the first time. Without de-identification a
+ *     plain item: nothing was coerced or discarded, so no I.2-1 code fits (Orthanc answers a re-sent instance
+ *     as a success too; dcm4chee-arc sets Warning Reason only for coercion). With it, this arrival was coerced
+ *     just as the first was: Warning Reason B000 and the Original Attributes Sequence.</li>
  * <li>Rejected: a Failed SOP Sequence item with Failure Reason from the pipeline and the UIDs when known.</li>
  * </ul>
  *
@@ -93,7 +94,9 @@ public final class StoreResponse {
         switch (result) {
             case IngestResult.Stored s -> stored(s.record(), s.warnings(), s.original());
             case IngestResult.Quarantined q -> quarantined(q);
-            case IngestResult.Duplicate d -> stored(d.record(), List.of(), Attributes.EMPTY);
+            // A re-send answers like the first arrival: coerced again, so B000 with the same original values.
+            case IngestResult.Duplicate d -> stored(d.record(), d.deidentified() ? List.of(IngestResult.Duplicate.DEIDENTIFIED_AGAIN)
+                    : List.of(), d.original());
             case IngestResult.Rejected r -> failed(r.kind(), r.failureReason(), r.message(), r.sopClassUid(),
                     r.sopInstanceUid());
         }

@@ -59,7 +59,10 @@ final class CStoreScp implements DimseHandler {
             case IngestResult.Stored s when s.warnings().isEmpty() -> DimseResult.success();
             case IngestResult.Stored s -> new DimseResult.Warning(DimseStatus.WARNING_COERCION,
                     String.join("; ", s.warnings()));
-            case IngestResult.Duplicate d -> DimseResult.success(); // an identical re-send: already durable
+            // An identical re-send, already durable: answered as the first arrival was.
+            case IngestResult.Duplicate d when d.deidentified() -> new DimseResult.Warning(
+                    DimseStatus.WARNING_COERCION, IngestResult.Duplicate.DEIDENTIFIED_AGAIN);
+            case IngestResult.Duplicate d -> DimseResult.success();
             // Durable, so not a failure the SCU should retry; the warning says it is not yet retrievable.
             case IngestResult.Quarantined q -> new DimseResult.Warning(DimseStatus.WARNING_COERCION,
                     QUARANTINED_COMMENT);

@@ -182,7 +182,7 @@ public final class IngestPipeline implements AutoCloseable {
                 Optional<InstanceRecord> existing = catalog.instance(sop);
                 if (existing.isPresent()) {
                     if (existing.get().sha256().equals(digest)) {
-                        return new IngestResult.Duplicate(existing.get());
+                        return new IngestResult.Duplicate(existing.get(), deidentified.original());
                     }
                     if (!config.overwrite()) {
                         return rejected(FailureKind.DUPLICATE_CONFLICT, FailureReason.DUPLICATE_SOP_INSTANCE,

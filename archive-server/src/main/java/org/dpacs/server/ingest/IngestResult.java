@@ -29,7 +29,19 @@ public sealed interface IngestResult {
     }
 
     /** The same object was already stored under this SOP Instance UID: nothing changed (idempotent re-send). */
-    record Duplicate(InstanceRecord record) implements IngestResult {
+    record Duplicate(InstanceRecord record, Attributes original) implements IngestResult {
+        public Duplicate(InstanceRecord record) {
+            this(record, Attributes.EMPTY);
+        }
+
+        /** The warning a de-identified re-send is answered with, as its first arrival was (B000); fits LO. */
+        public static final String DEIDENTIFIED_AGAIN =
+                "De-identified on arrival; the same instance is already stored";
+
+        /** Whether this arrival was de-identified (and so coerced) before it was found to be a re-send. */
+        public boolean deidentified() {
+            return !original.isEmpty();
+        }
     }
 
     /**

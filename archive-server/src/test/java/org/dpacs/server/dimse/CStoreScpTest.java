@@ -73,6 +73,7 @@ class CStoreScpTest {
                     Optional.empty(), Optional.empty());
             case "7" -> new IngestResult.Rejected(FailureKind.PROCESSING_FAILURE, 0x0110, "I/O error",
                     Optional.empty(), Optional.empty());
+            case "9" -> new IngestResult.Duplicate(record, f.dataset());
             case "8" -> new IngestResult.Quarantined(new QuarantineRecord(sop, "1", "2", CT, "1.2.840.10008.1.2.1",
                     "quarantine/k", 1, "x", "burned-in", "test", Instant.now()), List.of("a long warning"),
                     Attributes.EMPTY);
@@ -154,5 +155,9 @@ class CStoreScpTest {
         assertThat(held.status()).isEqualTo(DimseStatus.WARNING_COERCION);
         assertThat(held.errorComment()).contains(CStoreScp.QUARANTINED_COMMENT);
         assertThat(CStoreScp.QUARANTINED_COMMENT.length()).isLessThanOrEqualTo(64);
+        // A re-send that de-identification coerced again: answered as the first arrival was.
+        Command again = store(ts, instance("1.2.9.9"));
+        assertThat(again.status()).isEqualTo(DimseStatus.WARNING_COERCION);
+        assertThat(again.errorComment()).contains(IngestResult.Duplicate.DEIDENTIFIED_AGAIN);
     }
 }

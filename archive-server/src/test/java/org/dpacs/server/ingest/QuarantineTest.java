@@ -139,8 +139,12 @@ class QuarantineTest {
         Quarantine quarantine = new Quarantine(store, catalog, pipeline);
         quarantine.release(held.sopInstanceUid(), "admin");
         // The modality retries: the same instance, de-identified the same way, is already published.
-        assertThat(ingest(sent)).isInstanceOfSatisfying(IngestResult.Duplicate.class,
-                d -> assertThat(d.record().sopInstanceUid()).isEqualTo(held.sopInstanceUid()));
+        assertThat(ingest(sent)).isInstanceOfSatisfying(IngestResult.Duplicate.class, d -> {
+            assertThat(d.record().sopInstanceUid()).isEqualTo(held.sopInstanceUid());
+            // Coerced again on the way in, as the first time: the sender gets the same original values back.
+            assertThat(d.deidentified()).isTrue();
+            assertThat(d.original().string(Tag.PatientID)).contains("Q-PID-777");
+        });
         assertThat(quarantine.list()).isEmpty();
     }
 
